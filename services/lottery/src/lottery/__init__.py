@@ -1,0 +1,1 @@
+"""The lottery service: the applicants' lottery, the register draw, and seats over time."""

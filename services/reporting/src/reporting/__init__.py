@@ -1,0 +1,1 @@
+"""The reporting service: read models fed by every event, dashboards and exports."""

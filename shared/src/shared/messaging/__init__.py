@@ -1,0 +1,1 @@
+"""The messaging backbone: transactional outbox, idempotent inbox consumer, broker set-up."""

@@ -1,0 +1,168 @@
+"""The transactional outbox and its relay.
+
+Invariants:
+- An event is appended inside the transaction of the state change that causes it, so
+  both commit or neither does (no dual write).
+- Only the relay publishes. It publishes rows in id order, waits for the broker's
+  acknowledgement (acks=all), then marks them published in the same transaction that
+  claimed them. A crash anywhere in between leaves them unpublished, and they are sent
+  again: delivery is at-least-once, and consumers deduplicate by event id (inbox).
+- One relay publishes at a time per database (an advisory lock), so what the database
+  ordered is not reordered by two relays racing. Rows committed by transactions that
+  were serialised (as registration's closing barrier serialises a district's writes)
+  are published in commit order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+
+from shared.events.envelope import Envelope, Event
+from shared.topics import partition_key
+
+log = structlog.get_logger(__name__)
+
+_RELAY_LOCK = 7_146_110_002
+NOTIFY_CHANNEL = "outbox"
+
+
+async def append(
+    conn: asyncpg.Connection,
+    event: Event,
+    *,
+    district_id: str,
+    producer: str,
+    causation: Envelope | None = None,
+    correlation_id: uuid.UUID | None = None,
+) -> Envelope:
+    """Wrap ``event`` in an envelope and add it to the outbox (inside the caller's transaction)."""
+    envelope = Envelope.wrap(
+        event,
+        district_id=district_id,
+        producer=producer,
+        causation=causation,
+        correlation_id=correlation_id,
+    )
+    await append_envelopes(conn, [(event.topic, envelope)])
+    return envelope
+
+
+async def append_envelopes(
+    conn: asyncpg.Connection, items: Sequence[tuple[str, Envelope]]
+) -> None:
+    """Add ready-made envelopes, each to its topic, keyed by district."""
+    await append_raw(
+        conn,
+        [
+            (env.event_id, topic, partition_key(env.district_id), env.to_bytes(), [])
+            for topic, env in items
+        ],
+    )
+
+
+async def append_raw(
+    conn: asyncpg.Connection,
+    rows: Sequence[tuple[uuid.UUID, str, bytes | None, bytes, list[tuple[str, str]]]],
+) -> None:
+    """Add messages as they are (dead letters keep the original bytes)."""
+    if not rows:
+        return
+    await conn.executemany(
+        "INSERT INTO outbox (event_id, topic, key, value, headers)"
+        " VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (event_id) DO NOTHING",
+        [(eid, topic, key, value, json.dumps(headers)) for eid, topic, key, value, headers in rows],
+    )
+    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+
+
+async def pending_count(conn: asyncpg.Connection) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
+
+
+class OutboxRelay:
+    """Publishes the outbox to Kafka. Start with ``run()``; stop by cancelling it."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+        *,
+        batch_size: int = 500,
+        poll_interval_s: float = 0.5,
+    ) -> None:
+        self._pool = pool
+        self._producer = producer
+        self._batch_size = batch_size
+        self._poll_interval_s = poll_interval_s
+        self._wakeup = asyncio.Event()
+        self.published_total = 0
+
+    async def run(self) -> None:
+        listener = await self._pool.acquire()
+        await listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
+        try:
+            while True:
+                try:
+                    sent = await self.publish_batch()
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                    log.warning("outbox_relay_retry", error=type(exc).__name__)
+                    await asyncio.sleep(1.0)
+                    continue
+                except Exception as exc:  # a broker error: keep the rows, try again
+                    log.warning("outbox_relay_retry", error=type(exc).__name__)
+                    await asyncio.sleep(1.0)
+                    continue
+                if sent < self._batch_size:
+                    self._wakeup.clear()
+                    try:
+                        await asyncio.wait_for(self._wakeup.wait(), self._poll_interval_s)
+                    except TimeoutError:
+                        pass
+        finally:
+            try:
+                await listener.remove_listener(NOTIFY_CHANNEL, self._on_notify)
+            finally:
+                await self._pool.release(listener)
+
+    def _on_notify(self, *_: Any) -> None:
+        self._wakeup.set()
+
+    async def publish_batch(self) -> int:
+        """Publish one batch of unpublished rows; returns how many were published."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", _RELAY_LOCK):
+                return 0
+            rows = await conn.fetch(
+                "SELECT id, topic, key, value, headers FROM outbox"
+                " WHERE published_at IS NULL ORDER BY id LIMIT $1",
+                self._batch_size,
+            )
+            if not rows:
+                return 0
+            await self._publish(rows)
+            await self._mark_published(conn, [r["id"] for r in rows])
+        self.published_total += len(rows)
+        log.debug("outbox_published", count=len(rows))
+        return len(rows)
+
+    async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:
+        futures = []
+        for row in rows:
+            headers = [(k, v.encode("utf-8")) for k, v in json.loads(row["headers"])]
+            futures.append(
+                await self._producer.send(
+                    row["topic"], value=row["value"], key=row["key"], headers=headers or None
+                )
+            )
+        await asyncio.gather(*futures)
+
+    async def _mark_published(self, conn: asyncpg.Connection, ids: list[int]) -> None:
+        await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1)", ids)

@@ -1,0 +1,170 @@
+"""The runtime every service shares: database, broker, outbox relay and inbox consumer
+wired into one FastAPI application whose lifespan starts and stops them in order.
+
+Start order: database (created if asked), migrations, topics (if asked), relay
+producer, relay, consumers. Stop order is the reverse, so that no consumer commits an
+offset for work whose transaction could not finish, and the relay gets to mark what
+it has published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI
+from faststream.kafka import KafkaBroker
+
+from shared import db, topics
+from shared.http import install_problem_handlers, observability_router
+from shared.logging import configure_logging
+from shared.messaging.broker import build_broker, build_producer, ensure_topics, subscribe_inbox
+from shared.messaging.inbox import Handler, InboxConsumer
+from shared.messaging.outbox import OutboxRelay
+from shared.settings import ServiceSettings
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What makes one service: its name, its migrations, what it consumes, its routes."""
+
+    name: str
+    settings: ServiceSettings
+    migrations_dir: Path
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
+    subscribes_to: Sequence[str] = ()
+    routers: Sequence[APIRouter] = ()
+    title: str = ""
+
+
+class ServiceRuntime:
+    """The running parts of one service instance; reachable as ``app.state.runtime``."""
+
+    def __init__(self, spec: ServiceSpec) -> None:
+        self.spec = spec
+        self.settings = spec.settings
+        self._pool: asyncpg.Pool | None = None
+        self.broker: KafkaBroker = build_broker(spec.settings, spec.name)
+        self.producer: AIOKafkaProducer | None = None
+        self.relay: OutboxRelay | None = None
+        self._relay_task: asyncio.Task[None] | None = None
+        self.consumer: InboxConsumer | None = None
+        self.started = False
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError("the service has not started")
+        return self._pool
+
+    async def start(self) -> None:
+        s = self.settings
+        if s.create_database:
+            await db.ensure_database(s.database_url)
+        self._pool = await db.create_pool(
+            s.database_url, min_size=s.database_pool_min, max_size=s.database_pool_max
+        )
+        await db.migrate(self._pool, db.migration_files(self.spec.migrations_dir))
+        if s.kafka_create_topics:
+            await ensure_topics(
+                s.kafka_bootstrap_servers,
+                topics.all_topics_with_dead_letters(),
+                partitions=s.kafka_topic_partitions,
+                replication_factor=s.kafka_replication_factor,
+            )
+        self.producer = build_producer(s, self.spec.name)
+        await self.producer.start()
+        self.relay = OutboxRelay(
+            self._pool,
+            self.producer,
+            batch_size=s.outbox_batch_size,
+            poll_interval_s=s.outbox_poll_interval_s,
+        )
+        self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.spec.name}-relay")
+        if self.spec.handlers:
+            self.consumer = InboxConsumer(
+                self._pool,
+                self.spec.handlers,
+                consumer_name=self.spec.name,
+                attempts=s.handler_attempts,
+            )
+            subscribe_inbox(
+                self.broker,
+                self.consumer,
+                topics=self.spec.subscribes_to,
+                group_id=self.spec.name,
+                settings=s,
+            )
+        await self.broker.start()
+        self.started = True
+        log.info("service_started", http_port=s.http_port)
+
+    async def stop(self) -> None:
+        self.started = False
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        if self._relay_task is not None:
+            self._relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._relay_task
+        if self.producer is not None:
+            with contextlib.suppress(Exception):
+                await self.producer.stop()
+        if self._pool is not None:
+            await self._pool.close()
+        log.info("service_stopped")
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"started": self.started, "database": False, "broker": False, "relay": False}
+        if self._pool is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(2):
+                    checks["database"] = await self._pool.fetchval("SELECT true") is True
+        with contextlib.suppress(Exception):
+            checks["broker"] = bool(await self.broker.ping(timeout=2))
+        checks["relay"] = self._relay_task is not None and not self._relay_task.done()
+        return checks
+
+
+def build_service_app(spec: ServiceSpec) -> FastAPI:
+    """The ASGI application of one service, with its lifespan and shared endpoints."""
+    configure_logging(spec.name, level=spec.settings.log_level, json=spec.settings.log_json)
+    runtime = ServiceRuntime(spec)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title=spec.title or f"mitwirken {spec.name}", lifespan=lifespan)
+    app.state.runtime = runtime
+    install_problem_handlers(app)
+    app.include_router(observability_router())
+    for router in spec.routers:
+        app.include_router(router)
+    return app
+
+
+def run_service(app: FastAPI, settings: ServiceSettings) -> None:
+    """Serve ``app`` until SIGINT/SIGTERM, then shut down gracefully."""
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )

@@ -1,0 +1,1 @@
+"""mitwirken on one machine: the local stack (broker, database, mail) and the CLI."""
