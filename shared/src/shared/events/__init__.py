@@ -91,6 +91,6 @@ __all__ = [
     "ReceivedEvent",
     "decode",
     "decode_envelope",
-    "parse_envelope",
     "events_on",
+    "parse_envelope",
 ]

@@ -93,9 +93,6 @@ def subscribe_inbox(
         raw = message.raw_message
         records = raw if isinstance(raw, tuple) else (raw,)
         await consumer.handle(
-            [
-                IncomingRecord(r.topic, r.partition, r.offset, r.key, r.value)
-                for r in records
-            ]
+            [IncomingRecord(r.topic, r.partition, r.offset, r.key, r.value) for r in records]
         )
         await message.ack()

@@ -200,7 +200,8 @@ class InboxConsumer:
     async def _claim(self, conn: asyncpg.Connection, items: list[_Item]) -> set[uuid.UUID]:
         """Insert inbox rows; returns the event ids not seen before."""
         rows = await conn.fetch(
-            "INSERT INTO inbox (event_id, event_type, topic, kafka_partition, kafka_offset, outcome)"
+            "INSERT INTO inbox"
+            " (event_id, event_type, topic, kafka_partition, kafka_offset, outcome)"
             " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::bigint[],"
             " $6::text[]) ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
             [i.event_id for i in items],

@@ -55,9 +55,7 @@ async def append(
     return envelope
 
 
-async def append_envelopes(
-    conn: asyncpg.Connection, items: Sequence[tuple[str, Envelope]]
-) -> None:
+async def append_envelopes(conn: asyncpg.Connection, items: Sequence[tuple[str, Envelope]]) -> None:
     """Add ready-made envelopes, each to its topic, keyed by district."""
     await append_raw(
         conn,

@@ -1,0 +1,158 @@
+"""The whole system on one machine: broker, database and the four services as
+separate, supervised processes. Used by ``mitwirken up`` and by the end-to-end tests.
+
+A service that dies is restarted (with a growing pause), so a crash is visible in the
+output but does not stop the local system; ``stop`` ends the services first, then the
+broker and the database.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mitwirken.infra import Postgres, Tansu, free_port, wait_for_port
+
+SERVICES = ("registration", "lottery", "notifications", "reporting")
+DEFAULT_PORTS = {"registration": 8001, "lottery": 8002, "notifications": 8003, "reporting": 8004}
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    port: int
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+    restarts: int = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"from {self.name}.main import run; run()"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, sig)
+            self.process.wait()
+
+    def stop(self, timeout_s: float = 20) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@dataclass
+class LocalStack:
+    home: Path
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    kafka_port: int | None = None
+    postgres_port: int | None = None
+    fsync: bool = True
+    extra_env: dict[str, str] = field(default_factory=dict)
+    on_event: Callable[[str], None] = lambda _: None
+    postgres: Postgres | None = None
+    kafka: Tansu | None = None
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+    _supervisor: threading.Thread | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> LocalStack:
+        self.home.mkdir(parents=True, exist_ok=True)
+        (self.home / "logs").mkdir(exist_ok=True)
+        self.postgres = Postgres(
+            self.home / "postgres", port=self.postgres_port or free_port(), fsync=self.fsync
+        ).start()
+        self.on_event(f"PostgreSQL on 127.0.0.1:{self.postgres.port}")
+        self.kafka = Tansu(
+            port=self.kafka_port or free_port(), log_path=self.home / "logs" / "broker.log"
+        ).start()
+        self.on_event(f"Kafka-protocol broker (Tansu) on {self.kafka.bootstrap_servers}")
+        for name in SERVICES:
+            self.services[name] = ServiceProcess(
+                name, self.ports[name], self._env_for(name), self.home / "logs" / f"{name}.log"
+            )
+            self.services[name].start()
+        for service in self.services.values():
+            self.wait_ready(service)
+            self.on_event(f"{service.name} ready on {service.base_url}")
+        self._supervisor = threading.Thread(target=self._supervise, daemon=True)
+        self._supervisor.start()
+        return self
+
+    def _env_for(self, name: str) -> dict[str, str]:
+        assert self.postgres is not None and self.kafka is not None
+        prefix = name.upper() + "_"
+        env = dict(os.environ)
+        env.update(
+            {
+                prefix + "DATABASE_URL": self.postgres.url_for(name),
+                prefix + "KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap_servers,
+                prefix + "HTTP_PORT": str(self.ports[name]),
+                prefix + "HTTP_HOST": "127.0.0.1",
+            }
+        )
+        env.update({k.replace("{PREFIX}", prefix): v for k, v in self.extra_env.items()})
+        return env
+
+    def wait_ready(self, service: ServiceProcess, timeout_s: float = 90) -> None:
+        import urllib.request
+
+        deadline = time.monotonic() + timeout_s
+        wait_for_port(service.port, timeout_s=timeout_s, process=service.process, what=service.name)
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(service.base_url + "/health/ready", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{service.name} did not become ready; see {service.log_path}")
+
+    def _supervise(self) -> None:
+        while not self._stopping.wait(0.5):
+            for service in self.services.values():
+                if not service.alive() and not self._stopping.is_set():
+                    service.restarts += 1
+                    code = service.process.returncode if service.process else None
+                    self.on_event(
+                        f"{service.name} exited (code {code}); "
+                        f"restarting (restart {service.restarts})"
+                    )
+                    time.sleep(min(5.0, 0.5 * service.restarts))
+                    service.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join(5)
+        for service in self.services.values():
+            service.stop()
+        if self.kafka is not None:
+            self.kafka.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
