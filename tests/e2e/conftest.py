@@ -16,7 +16,9 @@ from mitwirken.stack import SERVICES, LocalStack
 def stack() -> Iterator[LocalStack]:
     with tempfile.TemporaryDirectory(prefix="mitwirken-e2e-") as home:
         system = LocalStack(
-            home=Path(home), ports={name: free_port() for name in SERVICES}, fsync=False,
+            home=Path(home),
+            ports={name: free_port() for name in SERVICES},
+            fsync=False,
             extra_env={"{PREFIX}KAFKA_TOPIC_PARTITIONS": "3", "{PREFIX}ENVIRONMENT": "test"},
         )
         try:

@@ -23,8 +23,11 @@ def apply(stack: LocalStack, district: str, n: int = 1) -> list[uuid.UUID]:
             stack.services["registration"].base_url + "/applications",
             json={
                 "district_id": district,
-                "applicant": {"given_name": f"Anna{i}", "family_name": "Groß",
-                              "email": f"anna{i}@example.org"},
+                "applicant": {
+                    "given_name": f"Anna{i}",
+                    "family_name": "Groß",
+                    "email": f"anna{i}@example.org",
+                },
             },
             timeout=10,
         )
@@ -52,7 +55,7 @@ async def test_an_application_reaches_every_consumer_once(stack: LocalStack) -> 
         ("reporting", "applications", "application_id"),
     ):
         url = stack.postgres.url_for(service)
-        query = f"SELECT count(*) FROM {table} WHERE {column} = $1"  # noqa: S608
+        query = f"SELECT count(*) FROM {table} WHERE {column} = $1"
         await eventually(lambda u=url, q=query: fetchval(u, q, application_id))
         assert await fetchval(url, query, application_id) == 1
     assert await figures(stack, district) == {"ApplicationReceived": 1}
@@ -76,8 +79,10 @@ async def test_a_killed_consumer_is_restarted_and_misses_nothing(stack: LocalSta
 
 def test_no_personal_data_in_any_log(stack: LocalStack) -> None:
     apply(stack, "e2e-logs")
-    logs = {p.name: p.read_text(encoding="utf-8", errors="replace")
-            for p in (stack.home / "logs").glob("*.log")}
+    logs = {
+        p.name: p.read_text(encoding="utf-8", errors="replace")
+        for p in (stack.home / "logs").glob("*.log")
+    }
     assert set(logs) >= {"registration.log", "lottery.log", "notifications.log", "reporting.log"}
     for name, text in logs.items():
         for personal in ("Groß", "anna0@example.org", "Anna0"):
