@@ -115,6 +115,8 @@ class LocalStack:
                 prefix + "HTTP_HOST": "127.0.0.1",
             }
         )
+        # The shipped rollout's dates lie in the past: locally the first workshop is a month out.
+        env.setdefault("REGISTRATION_ROLLOUT_FIRST_WORKSHOP_IN_DAYS", "30")
         env.update({k.replace("{PREFIX}", prefix): v for k, v in self.extra_env.items()})
         return env
 

@@ -16,7 +16,15 @@ from tests.support.services import eventually, fetchval
 pytestmark = pytest.mark.e2e
 
 
+ADDRESSES = {
+    "halle": ("06108", "Halle (Saale)"),
+    "leipzig": ("04109", "Leipzig"),
+    "saalekreis": ("06237", "Leuna"),
+}
+
+
 def apply(stack: LocalStack, district: str, n: int = 1) -> list[uuid.UUID]:
+    postal_code, municipality = ADDRESSES[district]
     ids = []
     for i in range(n):
         response = httpx.post(
@@ -27,7 +35,15 @@ def apply(stack: LocalStack, district: str, n: int = 1) -> list[uuid.UUID]:
                     "given_name": f"Anna{i}",
                     "family_name": "Groß",
                     "email": f"anna{i}@example.org",
+                    "birth_year": 1960 + i,
+                    "address": {
+                        "street": "Lindenstraße",
+                        "house_number": str(i + 1),
+                        "postal_code": postal_code,
+                        "municipality": municipality,
+                    },
                 },
+                "consent": {"given": True, "text_version": "v1"},
             },
             timeout=10,
         )
@@ -46,7 +62,7 @@ async def figures(stack: LocalStack, district: str) -> dict[str, int]:
 
 
 async def test_an_application_reaches_every_consumer_once(stack: LocalStack) -> None:
-    district = f"e2e-{uuid.uuid4().hex[:6]}"
+    district = "halle"
     [application_id] = apply(stack, district)
     assert stack.postgres is not None
     for service, table, column in (
@@ -62,7 +78,7 @@ async def test_an_application_reaches_every_consumer_once(stack: LocalStack) -> 
 
 
 async def test_a_killed_consumer_is_restarted_and_misses_nothing(stack: LocalStack) -> None:
-    district = f"e2e-{uuid.uuid4().hex[:6]}"
+    district = "leipzig"
     reporting = stack.services["reporting"]
     reporting.kill(signal.SIGKILL)
     apply(stack, district, n=20)
@@ -78,7 +94,7 @@ async def test_a_killed_consumer_is_restarted_and_misses_nothing(stack: LocalSta
 
 
 def test_no_personal_data_in_any_log(stack: LocalStack) -> None:
-    apply(stack, "e2e-logs")
+    apply(stack, "saalekreis")
     logs = {
         p.name: p.read_text(encoding="utf-8", errors="replace")
         for p in (stack.home / "logs").glob("*.log")

@@ -32,6 +32,7 @@ class Problem(Exception):
         *,
         field: str | None = None,
         extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(detail_en)
         self.status = status
@@ -40,6 +41,7 @@ class Problem(Exception):
         self.detail_en = detail_en
         self.field = field
         self.extra = extra or {}
+        self.headers = headers or {}
 
     def body(self, instance: str) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -58,7 +60,10 @@ class Problem(Exception):
 
 def problem_response(problem: Problem, request: Request) -> JSONResponse:
     return JSONResponse(
-        problem.body(request.url.path), status_code=problem.status, media_type=PROBLEM_JSON
+        problem.body(request.url.path),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=problem.headers or None,
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +43,10 @@ class ServiceSpec:
     subscribes_to: Sequence[str] = ()
     routers: Sequence[APIRouter] = ()
     title: str = ""
+    on_start: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = ()
+    """Run once after migrations, before consuming (e.g. recording configuration)."""
+    background: Sequence[Callable[[ServiceRuntime], Awaitable[None]]] = ()
+    """Loops that run while the service runs (e.g. the closing barrier's clock)."""
 
 
 class ServiceRuntime:
@@ -57,6 +61,7 @@ class ServiceRuntime:
         self.relay: OutboxRelay | None = None
         self._relay_task: asyncio.Task[None] | None = None
         self.consumer: InboxConsumer | None = None
+        self._background: list[asyncio.Task[None]] = []
         self.started = False
 
     @property
@@ -73,6 +78,8 @@ class ServiceRuntime:
             s.database_url, min_size=s.database_pool_min, max_size=s.database_pool_max
         )
         await db.migrate(self._pool, db.migration_files(self.spec.migrations_dir))
+        for step in self.spec.on_start:
+            await step(self)
         if s.kafka_create_topics:
             await ensure_topics(
                 s.kafka_bootstrap_servers,
@@ -104,17 +111,40 @@ class ServiceRuntime:
                 settings=s,
             )
         await self.broker.start()
+        for loop in self.spec.background:
+            self._background.append(asyncio.create_task(self._keep_running(loop)))
         self.started = True
         log.info("service_started", http_port=s.http_port)
 
+    async def _keep_running(self, loop: Callable[[ServiceRuntime], Awaitable[None]]) -> None:
+        """A background loop that fails is logged and started again after a pause."""
+        while True:
+            try:
+                await loop(self)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.error("background_loop_failed", loop=loop.__name__, error=type(exc).__name__)
+                await asyncio.sleep(1.0)
+
     async def stop(self) -> None:
         self.started = False
+        for task in self._background:
+            task.cancel()
+        for task in self._background:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         with contextlib.suppress(Exception):
             await self.broker.stop()
-        if self._relay_task is not None:
-            self._relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._relay_task
+        if self._relay_task is not None and self.relay is not None:
+            # Let the relay finish and mark its batch, so a clean stop sends nothing twice.
+            self.relay.request_stop()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._relay_task), timeout=10)
+            except (TimeoutError, Exception):
+                self._relay_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await self._relay_task
         if self.producer is not None:
             with contextlib.suppress(Exception):
                 await self.producer.stop()

@@ -16,6 +16,7 @@ from lottery.settings import Settings as LotterySettings
 from mitwirken.infra import Tansu
 from notifications.main import create_app as create_notifications
 from notifications.settings import Settings as NotificationsSettings
+from registration.adapters.links import LinkSigner
 from registration.main import create_app as create_registration
 from registration.service import intake
 from registration.settings import Settings as RegistrationSettings
@@ -28,12 +29,23 @@ from shared.events.registration import ApplicationConfirmed
 from shared.messaging.broker import build_producer, ensure_topics
 from shared.messaging.outbox import OutboxRelay
 from shared.settings import ServiceSettings
+from tests.registration.support import applicant, book
 from tests.support.kafka import produce, read_topic
 from tests.support.services import eventually, fetchval, running, settings_for
 
 pytestmark = pytest.mark.integration
 
-APPLICANT = {"given_name": "Jördis", "family_name": "Weiß", "email": "joerdis@example.org"}
+RECEIVED_IN_INBOX = "SELECT count(*) FROM inbox WHERE event_type = 'ApplicationReceived'"
+
+APPLICANT = applicant()
+LEIPZIG_APPLICANT = applicant(
+    address={
+        "street": "Ring",
+        "house_number": "1",
+        "postal_code": "04109",
+        "municipality": "Leipzig",
+    }
+)
 
 
 async def reporting_count(url: str, district: str, event_type: str) -> int:
@@ -51,7 +63,9 @@ async def test_one_web_application_reaches_every_consumer_once(
 ) -> None:
     urls = {name: new_database_url(name[:3]) for name in ("reg", "lot", "not", "rep")}
     b = kafka.bootstrap_servers
-    registration = create_registration(RegistrationSettings(**settings_for(b, urls["reg"])))
+    registration = create_registration(
+        RegistrationSettings(**settings_for(b, urls["reg"])), districts=book()
+    )
     lottery = create_lottery(LotterySettings(**settings_for(b, urls["lot"])))
     notifications = create_notifications(NotificationsSettings(**settings_for(b, urls["not"])))
     reporting = create_reporting(ReportingSettings(**settings_for(b, urls["rep"])))
@@ -64,7 +78,12 @@ async def test_one_web_application_reaches_every_consumer_once(
         ready = await client.get("/health/ready")
         assert ready.status_code == 200, ready.text
         response = await client.post(
-            "/applications", json={"district_id": "halle", "applicant": APPLICANT}
+            "/applications",
+            json={
+                "district_id": "halle",
+                "applicant": APPLICANT,
+                "consent": {"given": True, "text_version": "v1"},
+            },
         )
         assert response.status_code == 201, response.text
         application_id = uuid.UUID(response.json()["application_id"])
@@ -87,7 +106,7 @@ async def test_one_web_application_reaches_every_consumer_once(
             == 0
         )
         for url in (urls["lot"], urls["not"], urls["rep"]):
-            assert await fetchval(url, "SELECT count(*) FROM inbox") == 1
+            assert await fetchval(url, RECEIVED_IN_INBOX) == 1
 
 
 class CrashAfterPublish(OutboxRelay):
@@ -107,15 +126,25 @@ async def test_relay_crash_between_publish_and_commit_changes_nothing_downstream
     from registration.main import MIGRATIONS
 
     await db.migrate(pool, db.migration_files(MIGRATIONS))
+    async with pool.acquire() as conn:
+        await book().store(conn)
     await ensure_topics(
         kafka.bootstrap_servers,
         topics.all_topics_with_dead_letters(),
         partitions=3,
         replication_factor=1,
     )
-    application = await intake.submit_application(
-        pool, "leipzig", Channel.WEB, Applicant.model_validate(APPLICANT)
-    )
+    links = intake.Links(LinkSigner("secret"), "http://localhost")
+    async with pool.acquire() as conn, conn.transaction():
+        application = await intake.submit(
+            conn,
+            intake.Submission(
+                "leipzig", Applicant.model_validate(LEIPZIG_APPLICANT), Channel.WEB, "v1"
+            ),
+            districts=book(),
+            links=links,
+            now=datetime.now(UTC),
+        )
     producer = build_producer(settings, "test")
     await producer.start()
     try:

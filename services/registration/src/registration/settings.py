@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -13,4 +16,19 @@ class Settings(ServiceSettings):
     http_port: int = 8001
     database_url: str = "postgresql://postgres@127.0.0.1:5432/registration"
     public_base_url: str = "http://127.0.0.1:8001"
-    """Where residents reach the public pages: the base of confirmation links."""
+    """Where residents reach the public pages: the base of confirmation and withdrawal links."""
+
+    rollout_file: Path | None = None
+    """The rollout configuration; the shipped Innovationsregion Mitteldeutschland file if unset."""
+    rollout_first_workshop_in_days: int | None = Field(default=None, ge=1)
+    """For demos and tests: move the workshops so the first is this many days from today."""
+
+    reply_card_grace_hours: float = Field(default=0, ge=0)
+    """How long after the deadline staff may still enter reply cards received in time;
+    the district closes (ApplicationsClosed) at the deadline plus this grace."""
+    confirmation_link_max_age_days: int = Field(default=30, ge=1)
+    withdrawal_link_max_age_days: int = Field(default=365, ge=1)
+    closing_check_interval_s: float = Field(default=5.0, gt=0)
+
+    public_rate_limit_per_minute: int = Field(default=30, ge=1)
+    staff_rate_limit_per_minute: int = Field(default=600, ge=1)

@@ -101,13 +101,19 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._wakeup = asyncio.Event()
+        self._stopping = False
         self.published_total = 0
+
+    def request_stop(self) -> None:
+        """Finish the batch under way, then return from ``run`` (a graceful stop)."""
+        self._stopping = True
+        self._wakeup.set()
 
     async def run(self) -> None:
         listener = await self._pool.acquire()
         await listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
         try:
-            while True:
+            while not self._stopping:
                 try:
                     sent = await self.publish_batch()
                 except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
@@ -118,7 +124,7 @@ class OutboxRelay:
                     log.warning("outbox_relay_retry", error=type(exc).__name__)
                     await asyncio.sleep(1.0)
                     continue
-                if sent < self._batch_size:
+                if sent < self._batch_size and not self._stopping:
                     self._wakeup.clear()
                     try:
                         await asyncio.wait_for(self._wakeup.wait(), self._poll_interval_s)

@@ -1,7 +1,76 @@
+-- name: upsert_district
+INSERT INTO districts
+    (district_id, application_deadline, closes_at, workshop_date, applicant_seats, register_seats)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (district_id) DO UPDATE SET
+    application_deadline = EXCLUDED.application_deadline,
+    closes_at = EXCLUDED.closes_at,
+    workshop_date = EXCLUDED.workshop_date,
+    applicant_seats = EXCLUDED.applicant_seats,
+    register_seats = EXCLUDED.register_seats
+WHERE districts.closed_at IS NULL;
+
+-- name: lock_district_shared
+SELECT district_id, closed_at FROM districts WHERE district_id = $1 FOR SHARE;
+
+-- name: lock_district_exclusive
+SELECT district_id, application_deadline, closed_at FROM districts WHERE district_id = $1 FOR UPDATE;
+
+-- name: districts_due
+SELECT district_id FROM districts WHERE closed_at IS NULL AND closes_at <= $1 ORDER BY closes_at;
+
 -- name: insert_application
-INSERT INTO applications
-    (application_id, district_id, channel, given_name, family_name, email, received_at)
+INSERT INTO applications (
+    application_id, district_id, person_key, channel, submission_id, card_id,
+    given_name, family_name, street, house_number, postal_code, municipality,
+    email, phone, birth_year, gender, accessibility_needs, accessibility_other, language,
+    consent_text_version, status, received_at, confirmed_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+        $20, $21::text, $22::timestamptz, CASE WHEN $21::text = 'confirmed' THEN $22::timestamptz END)
+ON CONFLICT DO NOTHING
+RETURNING application_id;
+
+-- name: find_by_submission
+SELECT application_id, district_id, status FROM applications WHERE submission_id = $1;
+
+-- name: find_card
+SELECT application_id FROM applications WHERE district_id = $1 AND card_id = $2;
+
+-- name: get_application
+SELECT application_id, district_id, status, channel FROM applications WHERE application_id = $1;
+
+-- name: confirm_application
+UPDATE applications SET status = 'confirmed', confirmed_at = $2
+WHERE application_id = $1 AND status = 'pending_confirmation'
+RETURNING application_id;
+
+-- name: withdraw_application
+UPDATE applications SET status = 'withdrawn', withdrawn_at = $2
+WHERE application_id = $1 AND status IN ('pending_confirmation', 'confirmed')
+RETURNING application_id;
+
+-- name: lapse_unconfirmed
+UPDATE applications SET status = 'lapsed'
+WHERE district_id = $1 AND status = 'pending_confirmation';
+
+-- name: close_district
+UPDATE districts SET closed_at = $2 WHERE district_id = $1;
+
+-- name: count_by_status
+SELECT status, count(*) AS n FROM applications WHERE district_id = $1 GROUP BY status;
+
+-- name: insert_idea
+INSERT INTO ideas (idea_id, district_id, text, field_of_action, author_name, author_email,
+                   submitted_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7);
 
--- name: count_by_district
-SELECT count(*) FROM applications WHERE district_id = $1;
+-- name: list_ideas
+SELECT idea_id, district_id, text, field_of_action, moderation, submitted_at
+FROM ideas WHERE district_id = $1 AND ($2::text IS NULL OR moderation = $2)
+ORDER BY submitted_at;
+
+-- name: moderate_idea
+UPDATE ideas SET moderation = $2 WHERE idea_id = $1 RETURNING district_id;
+
+-- name: idea_district
+SELECT district_id FROM ideas WHERE idea_id = $1;
