@@ -44,6 +44,7 @@ def up(
         s = stack.services
         table.add_row("Application API (registration)", s["registration"].base_url + "/docs")
         table.add_row("Staff figures (reporting)", s["reporting"].base_url + "/docs")
+        table.add_row("Mailbox (e-mails sent locally)", stack.mailbox_url)
         table.add_row("Lottery API", s["lottery"].base_url + "/docs")
         table.add_row("Notifications API", s["notifications"].base_url + "/docs")
         table.add_row("Kafka-protocol broker", stack.kafka.bootstrap_servers if stack.kafka else "")

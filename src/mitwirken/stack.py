@@ -71,12 +71,15 @@ class LocalStack:
     ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
     kafka_port: int | None = None
     postgres_port: int | None = None
+    smtp_port: int | None = None
+    mailbox_port: int | None = None
     fsync: bool = True
     extra_env: dict[str, str] = field(default_factory=dict)
     on_event: Callable[[str], None] = lambda _: None
     postgres: Postgres | None = None
     kafka: Tansu | None = None
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    mailbox: subprocess.Popen[bytes] | None = None
     _supervisor: threading.Thread | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -91,6 +94,26 @@ class LocalStack:
             port=self.kafka_port or free_port(), log_path=self.home / "logs" / "broker.log"
         ).start()
         self.on_event(f"Kafka-protocol broker (Tansu) on {self.kafka.bootstrap_servers}")
+        self.smtp_port = self.smtp_port or free_port()
+        self.mailbox_port = self.mailbox_port or free_port()
+        self.mailbox = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mitwirken.mailbox",
+                "--folder",
+                str(self.home / "mail"),
+                "--smtp-port",
+                str(self.smtp_port),
+                "--http-port",
+                str(self.mailbox_port),
+            ],
+            stdout=open(self.home / "logs" / "mailbox.log", "ab"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for_port(self.mailbox_port, timeout_s=30, process=self.mailbox, what="mailbox")
+        self.on_event(f"SMTP server on 127.0.0.1:{self.smtp_port}, mailbox at {self.mailbox_url}")
         for name in SERVICES:
             self.services[name] = ServiceProcess(
                 name, self.ports[name], self._env_for(name), self.home / "logs" / f"{name}.log"
@@ -103,6 +126,10 @@ class LocalStack:
         self._supervisor.start()
         return self
 
+    @property
+    def mailbox_url(self) -> str:
+        return f"http://127.0.0.1:{self.mailbox_port}"
+
     def _env_for(self, name: str) -> dict[str, str]:
         assert self.postgres is not None and self.kafka is not None
         prefix = name.upper() + "_"
@@ -113,6 +140,8 @@ class LocalStack:
                 prefix + "KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap_servers,
                 prefix + "HTTP_PORT": str(self.ports[name]),
                 prefix + "HTTP_HOST": "127.0.0.1",
+                "NOTIFICATIONS_SMTP_PORT": str(self.smtp_port),
+                "REGISTRATION_PUBLIC_BASE_URL": f"http://127.0.0.1:{self.ports['registration']}",
             }
         )
         # The shipped rollout's dates lie in the past: locally the first workshop is a month out.
@@ -154,6 +183,9 @@ class LocalStack:
             self._supervisor.join(5)
         for service in self.services.values():
             service.stop()
+        if self.mailbox is not None and self.mailbox.poll() is None:
+            self.mailbox.terminate()
+            self.mailbox.wait(10)
         if self.kafka is not None:
             self.kafka.stop()
         if self.postgres is not None:

@@ -23,7 +23,7 @@ ADDRESSES = {
 }
 
 
-def apply(stack: LocalStack, district: str, n: int = 1) -> list[uuid.UUID]:
+def apply(stack: LocalStack, district: str, n: int = 1, who: str = "Anna") -> list[uuid.UUID]:
     postal_code, municipality = ADDRESSES[district]
     ids = []
     for i in range(n):
@@ -32,9 +32,9 @@ def apply(stack: LocalStack, district: str, n: int = 1) -> list[uuid.UUID]:
             json={
                 "district_id": district,
                 "applicant": {
-                    "given_name": f"Anna{i}",
+                    "given_name": f"{who}{i}",
                     "family_name": "Groß",
-                    "email": f"anna{i}@example.org",
+                    "email": f"{who.lower()}{i}@example.org",
                     "birth_year": 1960 + i,
                     "address": {
                         "street": "Lindenstraße",
@@ -74,7 +74,7 @@ async def test_an_application_reaches_every_consumer_once(stack: LocalStack) -> 
         query = f"SELECT count(*) FROM {table} WHERE {column} = $1"
         await eventually(lambda u=url, q=query: fetchval(u, q, application_id))
         assert await fetchval(url, query, application_id) == 1
-    assert await figures(stack, district) == {"ApplicationReceived": 1}
+    assert (await figures(stack, district))["ApplicationReceived"] == 1
 
 
 async def test_a_killed_consumer_is_restarted_and_misses_nothing(stack: LocalStack) -> None:
@@ -85,7 +85,7 @@ async def test_a_killed_consumer_is_restarted_and_misses_nothing(stack: LocalSta
 
     async def all_twenty_counted() -> bool:
         try:
-            return await figures(stack, district) == {"ApplicationReceived": 20}
+            return (await figures(stack, district)).get("ApplicationReceived") == 20
         except httpx.HTTPError:  # still restarting
             return False
 
@@ -103,3 +103,15 @@ def test_no_personal_data_in_any_log(stack: LocalStack) -> None:
     for name, text in logs.items():
         for personal in ("Groß", "anna0@example.org", "Anna0"):
             assert personal not in text, f"{personal!r} appears in {name}"
+
+
+async def test_the_confirmation_request_reaches_the_local_mailbox(stack: LocalStack) -> None:
+    apply(stack, "halle", n=1, who="Berta")
+
+    async def delivered() -> list[dict[str, str]]:
+        async with httpx.AsyncClient() as client:
+            response = await client.get(stack.mailbox_url + "/api/messages")
+        return [m for m in response.json() if m["to"] == "berta0@example.org"]
+
+    messages = await eventually(delivered, timeout_s=60)
+    assert messages[0]["subject"] == "Bitte bestätigen Sie Ihre Bewerbung für die Zukunftswerkstatt"

@@ -22,6 +22,7 @@ def terms(district_id: str, deadline: datetime) -> DistrictTerms:
         applicant_seats=30,
         register_seats=30,
         resident_check=lambda pc, m: (pc, m.strip().casefold()) in allowed,
+        town={"halle": "Halle (Saale)", "leipzig": "Leipzig"}.get(district_id, "Zeitz"),
     )
 
 

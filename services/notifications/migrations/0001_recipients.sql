@@ -7,6 +7,7 @@ CREATE TABLE recipients (
     family_name     text        NOT NULL,
     email           text,
     language        text        NOT NULL DEFAULT 'de',
+    withdrawal_url  text,
     added_at        timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX recipients_district ON recipients (district_id);

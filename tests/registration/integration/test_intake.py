@@ -29,7 +29,8 @@ pytestmark = pytest.mark.integration
 CONSENT = {"given": True, "text_version": "2026-11-v1"}
 EMITTED = (
     "SELECT count(*) FROM outbox"
-    " WHERE convert_from(value, 'UTF8')::jsonb->>'event_type' <> 'ApplicationsClosed'"
+    " WHERE convert_from(value, 'UTF8')::jsonb->>'event_type'"
+    " NOT IN ('ApplicationsClosed', 'WorkshopScheduled')"
 )
 
 
@@ -48,10 +49,14 @@ def coordinator(district: str) -> dict[str, str]:
 async def events_of(kafka: Tansu, at_least: int) -> list[Envelope]:
     """Registration's events, except the closing of the district whose deadline passed."""
     records = await read_topic(
-        kafka.bootstrap_servers, topics.REGISTRATION_EVENTS, at_least=at_least + 1
+        kafka.bootstrap_servers, topics.REGISTRATION_EVENTS, at_least=at_least + 4
     )
     envelopes = [decode(r.value).envelope for r in records]
-    return [e for e in envelopes if e.district_id != "closed-district"]
+    return [
+        e
+        for e in envelopes
+        if e.district_id != "closed-district" and e.event_type != "WorkshopScheduled"
+    ]
 
 
 def app_for(kafka: Tansu, url: str, **extra: Any) -> Any:

@@ -39,6 +39,8 @@ class ApplicationReceived(Event):
     received_at: datetime
     confirmation_url: str | None = None
     """Set for web applications: the double opt-in link the applicant must follow."""
+    withdrawal_url: str | None = None
+    """The applicant's personal link to withdraw."""
 
 
 class ApplicationConfirmed(Event):
@@ -118,3 +120,6 @@ class WorkshopScheduled(Event):
     applicant_seats: int = Field(ge=0)
     register_seats: int = Field(ge=0)
     application_deadline: datetime
+    venue: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None

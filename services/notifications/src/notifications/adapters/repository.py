@@ -1,4 +1,4 @@
-"""Notifications' store of recipients (SQL in ``sql/recipients.sql``)."""
+"""Notifications' store: recipients, workshops and deliveries (SQL in ``sql/recipients.sql``)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,18 @@ from pathlib import Path
 import asyncpg
 
 from shared.events.common import Applicant
+from shared.events.registration import WorkshopScheduled
 from shared.sql import load_queries
 
 Q = load_queries(Path(__file__).parent / "sql" / "recipients.sql")
 
 
 async def add_recipient(
-    conn: asyncpg.Connection, recipient_ref: uuid.UUID, district_id: str, person: Applicant
+    conn: asyncpg.Connection,
+    recipient_ref: uuid.UUID,
+    district_id: str,
+    person: Applicant,
+    withdrawal_url: str | None = None,
 ) -> None:
     await conn.execute(
         Q.add_recipient,
@@ -24,4 +29,80 @@ async def add_recipient(
         person.family_name,
         person.email,
         person.language.value,
+        withdrawal_url,
     )
+
+
+async def get_recipient(conn: asyncpg.Connection, ref: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow(Q.get_recipient, ref)
+
+
+async def get_recipients(
+    conn: asyncpg.Connection, refs: list[uuid.UUID]
+) -> dict[uuid.UUID, asyncpg.Record]:
+    return {r["recipient_ref"]: r for r in await conn.fetch(Q.get_recipients, refs)}
+
+
+async def upsert_workshop(conn: asyncpg.Connection, district_id: str, w: WorkshopScheduled) -> None:
+    await conn.execute(
+        Q.upsert_workshop,
+        district_id,
+        w.workshop_date,
+        w.town,
+        w.venue,
+        w.starts_at,
+        w.ends_at,
+        w.application_deadline,
+    )
+
+
+async def get_workshop(conn: asyncpg.Connection, district_id: str) -> asyncpg.Record | None:
+    return await conn.fetchrow(Q.get_workshop, district_id)
+
+
+async def add_delivery(
+    conn: asyncpg.Connection,
+    *,
+    source_event_id: uuid.UUID,
+    template: str,
+    recipient_ref: uuid.UUID,
+    district_id: str,
+    email: str,
+    subject: str,
+    text: str,
+    html: str,
+) -> None:
+    await conn.execute(
+        Q.add_delivery,
+        uuid.uuid4(),
+        source_event_id,
+        template,
+        recipient_ref,
+        district_id,
+        email,
+        subject,
+        text,
+        html,
+    )
+
+
+async def claim_due(conn: asyncpg.Connection, limit: int, lease_s: float) -> list[asyncpg.Record]:
+    return list(await conn.fetch(Q.claim_due, limit, lease_s))
+
+
+async def mark_sent(conn: asyncpg.Connection, delivery_id: uuid.UUID) -> bool:
+    return str(await conn.execute(Q.mark_sent, delivery_id)).endswith(" 1")
+
+
+async def retry_later(
+    conn: asyncpg.Connection, delivery_id: uuid.UUID, error: str, delay_s: float
+) -> None:
+    await conn.execute(Q.retry_later, delivery_id, error, delay_s)
+
+
+async def mark_failed(conn: asyncpg.Connection, delivery_id: uuid.UUID, error: str) -> None:
+    await conn.execute(Q.mark_failed, delivery_id, error)
+
+
+async def delivery_counts(conn: asyncpg.Connection) -> dict[str, int]:
+    return {r["status"]: int(r["n"]) for r in await conn.fetch(Q.delivery_counts)}

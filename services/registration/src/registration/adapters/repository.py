@@ -27,8 +27,9 @@ async def upsert_district(
     workshop_date: date,
     applicant_seats: int,
     register_seats: int,
-) -> None:
-    await conn.execute(
+) -> bool:
+    """Insert or update the district; True when something changed."""
+    changed = await conn.fetchval(
         Q.upsert_district,
         district_id,
         deadline,
@@ -37,6 +38,7 @@ async def upsert_district(
         applicant_seats,
         register_seats,
     )
+    return changed is not None
 
 
 async def district_open_for_applications(conn: asyncpg.Connection, district_id: str) -> bool:

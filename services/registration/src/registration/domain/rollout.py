@@ -220,6 +220,11 @@ class District(_Frozen):
     def workshop_ends_at(self) -> datetime:
         return datetime.combine(self.workshop_date, self.workshop_end_time, BERLIN)
 
+    @property
+    def venue_text(self) -> str:
+        """The venue as one line for letters and e-mails."""
+        return f"{self.venue.name}, {self.venue.address}"
+
     def is_resident(self, postal_code: str, municipality: str) -> bool:
         """Whether this municipality, in any common spelling, lies in the district and has
         this postal code there."""

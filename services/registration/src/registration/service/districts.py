@@ -15,6 +15,8 @@ from typing import Protocol
 import asyncpg
 
 from registration.adapters import repository
+from shared.events.registration import WorkshopScheduled
+from shared.messaging import outbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,10 @@ class DistrictTerms:
     applicant_seats: int
     register_seats: int
     resident_check: Callable[[str, str], bool]
+    town: str = ""
+    venue: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
 
     def is_resident(self, postal_code: str, municipality: str) -> bool:
         return self.resident_check(postal_code, municipality)
@@ -37,9 +43,19 @@ class DistrictRules(Protocol):
     workshop_date: date
     applicant_seats: int
     register_seats: int
+    town: str
 
     @property
     def application_deadline(self) -> datetime: ...
+
+    @property
+    def workshop_starts_at(self) -> datetime: ...
+
+    @property
+    def workshop_ends_at(self) -> datetime: ...
+
+    @property
+    def venue_text(self) -> str: ...
 
     def is_resident(self, postal_code: str, municipality: str) -> bool: ...
 
@@ -62,9 +78,10 @@ class DistrictBook:
         return self._districts[district_id].application_deadline + self.reply_card_grace
 
     async def store(self, conn: asyncpg.Connection) -> None:
-        """Record the districts (and changed dates of districts not yet closed)."""
+        """Record the districts (and changed dates of districts not yet closed), and
+        announce each new or changed workshop with WorkshopScheduled."""
         for d in self._districts.values():
-            await repository.upsert_district(
+            changed = await repository.upsert_district(
                 conn,
                 d.district_id,
                 deadline=d.application_deadline,
@@ -73,6 +90,22 @@ class DistrictBook:
                 applicant_seats=d.applicant_seats,
                 register_seats=d.register_seats,
             )
+            if changed:
+                await outbox.append(
+                    conn,
+                    WorkshopScheduled(
+                        workshop_date=d.workshop_date,
+                        town=d.town,
+                        applicant_seats=d.applicant_seats,
+                        register_seats=d.register_seats,
+                        application_deadline=d.application_deadline,
+                        venue=d.venue,
+                        starts_at=d.starts_at,
+                        ends_at=d.ends_at,
+                    ),
+                    district_id=d.district_id,
+                    producer="registration",
+                )
 
 
 def book_of(districts: Iterable[DistrictRules], *, reply_card_grace: timedelta) -> DistrictBook:
@@ -85,6 +118,10 @@ def book_of(districts: Iterable[DistrictRules], *, reply_card_grace: timedelta) 
                 applicant_seats=d.applicant_seats,
                 register_seats=d.register_seats,
                 resident_check=d.is_resident,
+                town=d.town,
+                venue=d.venue_text,
+                starts_at=d.workshop_starts_at,
+                ends_at=d.workshop_ends_at,
             )
             for d in districts
         ),

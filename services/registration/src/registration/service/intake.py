@@ -121,6 +121,7 @@ async def submit(
             applicant=submission.applicant,
             received_at=now,
             confirmation_url=links.confirmation_url(application.application_id) if web else None,
+            withdrawal_url=links.withdrawal_url(application.application_id),
         ),
         district_id=submission.district_id,
         producer=PRODUCER,

@@ -1,4 +1,61 @@
 -- name: add_recipient
-INSERT INTO recipients (recipient_ref, district_id, given_name, family_name, email, language)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO recipients (recipient_ref, district_id, given_name, family_name, email, language,
+                        withdrawal_url)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (recipient_ref) DO NOTHING;
+
+-- name: get_recipient
+SELECT recipient_ref, district_id, given_name, family_name, email, language, withdrawal_url
+FROM recipients WHERE recipient_ref = $1;
+
+-- name: get_recipients
+SELECT recipient_ref, district_id, given_name, family_name, email, language, withdrawal_url
+FROM recipients WHERE recipient_ref = ANY($1::uuid[]);
+
+-- name: upsert_workshop
+INSERT INTO workshops (district_id, workshop_date, town, venue, starts_at, ends_at,
+                       application_deadline)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (district_id) DO UPDATE SET
+    workshop_date = EXCLUDED.workshop_date, town = EXCLUDED.town, venue = EXCLUDED.venue,
+    starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
+    application_deadline = EXCLUDED.application_deadline;
+
+-- name: get_workshop
+SELECT district_id, workshop_date, town, venue, starts_at, ends_at, application_deadline
+FROM workshops WHERE district_id = $1;
+
+-- name: add_delivery
+INSERT INTO deliveries (delivery_id, source_event_id, template, recipient_ref, district_id,
+                        email, subject, body_text, body_html)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+ON CONFLICT (source_event_id, template, recipient_ref) DO NOTHING;
+
+-- name: claim_due
+UPDATE deliveries SET status = 'sending', attempts = attempts + 1,
+       lease_until = now() + make_interval(secs => $2)
+WHERE delivery_id IN (
+    SELECT delivery_id FROM deliveries
+    WHERE (status = 'pending' AND next_attempt_at <= now())
+       OR (status = 'sending' AND lease_until < now())
+    ORDER BY next_attempt_at
+    LIMIT $1
+    FOR UPDATE SKIP LOCKED)
+RETURNING delivery_id, source_event_id, template, recipient_ref, district_id, email, subject,
+          body_text, body_html, attempts;
+
+-- name: mark_sent
+UPDATE deliveries SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL
+WHERE delivery_id = $1 AND status = 'sending';
+
+-- name: retry_later
+UPDATE deliveries SET status = 'pending', lease_until = NULL, last_error = $2,
+       next_attempt_at = now() + make_interval(secs => $3)
+WHERE delivery_id = $1;
+
+-- name: mark_failed
+UPDATE deliveries SET status = 'failed', lease_until = NULL, last_error = $2
+WHERE delivery_id = $1;
+
+-- name: delivery_counts
+SELECT status, count(*) AS n FROM deliveries GROUP BY status;

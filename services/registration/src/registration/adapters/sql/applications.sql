@@ -8,7 +8,13 @@ ON CONFLICT (district_id) DO UPDATE SET
     workshop_date = EXCLUDED.workshop_date,
     applicant_seats = EXCLUDED.applicant_seats,
     register_seats = EXCLUDED.register_seats
-WHERE districts.closed_at IS NULL;
+WHERE districts.closed_at IS NULL
+  AND (districts.application_deadline, districts.closes_at, districts.workshop_date,
+       districts.applicant_seats, districts.register_seats)
+      IS DISTINCT FROM
+      (EXCLUDED.application_deadline, EXCLUDED.closes_at, EXCLUDED.workshop_date,
+       EXCLUDED.applicant_seats, EXCLUDED.register_seats)
+RETURNING district_id;
 
 -- name: lock_district_shared
 SELECT district_id, closed_at FROM districts WHERE district_id = $1 FOR SHARE;

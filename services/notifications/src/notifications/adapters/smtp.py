@@ -1,0 +1,84 @@
+"""Sending e-mail over SMTP with aiosmtplib, and telling transient failures (try again
+later) from permanent ones (the address is refused)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+import aiosmtplib
+
+from notifications.settings import Settings
+
+
+class TransientFailure(Exception):
+    pass
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMail:
+    message_id: str
+    to: str
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[tuple[str, str, bytes], ...] = ()
+    """(file name, MIME type, content)."""
+
+
+def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Date"] = format_datetime(datetime.now(UTC))
+    # A stable Message-ID: a message sent again after a crash is recognisably the same one.
+    message["Message-ID"] = f"<{mail.message_id}@mitwirken>"
+    message.set_content(mail.text)
+    message.add_alternative(mail.html, subtype="html")
+    for name, mime, content in mail.attachments:
+        maintype, subtype = mime.split("/", 1)
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+    return message
+
+
+class Mailer:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    async def send(self, mail: OutgoingMail) -> None:
+        s = self._settings
+        message = build_message(mail, s.mail_from)
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=s.smtp_host,
+                port=s.smtp_port,
+                username=s.smtp_username,
+                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+                use_tls=s.smtp_use_tls,
+                start_tls=s.smtp_start_tls,
+                timeout=s.smtp_timeout_s,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            codes = [r.code for r in exc.recipients]
+            if all(500 <= c < 600 for c in codes):
+                raise PermanentFailure(
+                    f"recipient refused ({', '.join(map(str, codes))})"
+                ) from None
+            raise TransientFailure(f"recipient temporarily refused ({codes})") from None
+        except aiosmtplib.SMTPResponseException as exc:
+            if 500 <= exc.code < 600 and exc.code not in (552,):
+                raise PermanentFailure(f"refused by the server ({exc.code})") from None
+            raise TransientFailure(f"server answered {exc.code}") from None
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise TransientFailure(f"{type(exc).__name__}") from None
+
+
+__all__ = ["Mailer", "OutgoingMail", "PermanentFailure", "TransientFailure"]

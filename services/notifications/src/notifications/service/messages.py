@@ -1,0 +1,87 @@
+"""Use case: turn message requests into deliveries, rendered in the person's language.
+
+Runs inside the inbox transaction of the event that caused the messages, so a
+redelivered event finds its deliveries already there (unique per event, template and
+recipient) and nothing is sent twice. People without an e-mail address get no e-mail
+(reply cards without one are answered by letter elsewhere).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from notifications.adapters import repository
+from notifications.adapters.templates import Renderer
+from notifications.domain.messages import MessageRequest
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOTIFY_CHANNEL = "deliveries"
+
+
+def workshop_values(row: asyncpg.Record | None, language: str) -> dict[str, Any]:
+    if row is None:
+        return {"town": "", "date": None, "time": None, "venue": None, "deadline": None}
+    date_fmt = "%d.%m.%Y" if language == "de" else "%Y-%m-%d"
+    values: dict[str, Any] = {
+        "town": row["town"],
+        "date": row["workshop_date"].strftime(date_fmt),
+        "venue": row["venue"],
+        "time": None,
+        "deadline": None,
+    }
+    if row["starts_at"] and row["ends_at"]:
+        start, end = row["starts_at"].astimezone(BERLIN), row["ends_at"].astimezone(BERLIN)
+        values["time"] = f"{start:%H:%M}–{end:%H:%M}" + (" Uhr" if language == "de" else "")
+    if row["application_deadline"]:
+        # The deadline is the first instant too late: people know the day before as the last.
+        last = row["application_deadline"].astimezone(BERLIN)
+        values["deadline"] = (
+            f"{last:%d.%m.%Y, %H:%M} Uhr" if language == "de" else f"{last:%Y-%m-%d %H:%M}"
+        )
+    return values
+
+
+async def store_messages(
+    conn: asyncpg.Connection,
+    requests: list[MessageRequest],
+    *,
+    source_event_id: uuid.UUID,
+    district_id: str,
+    renderer: Renderer,
+) -> int:
+    if not requests:
+        return 0
+    recipients = await repository.get_recipients(conn, [r.recipient_ref for r in requests])
+    workshop = await repository.get_workshop(conn, district_id)
+    stored = 0
+    for request in requests:
+        person = recipients.get(request.recipient_ref)
+        if person is None or not person["email"]:
+            continue
+        language = person["language"]
+        values = {
+            "person": {"given_name": person["given_name"], "family_name": person["family_name"]},
+            "workshop": workshop_values(workshop, language),
+            "confirmation_url": None,
+            "withdrawal_url": person["withdrawal_url"],
+            **request.values,
+        }
+        message = renderer.render(request.template, language, values)
+        await repository.add_delivery(
+            conn,
+            source_event_id=source_event_id,
+            template=request.template,
+            recipient_ref=request.recipient_ref,
+            district_id=district_id,
+            email=person["email"],
+            subject=message.subject,
+            text=message.text,
+            html=message.html,
+        )
+        stored += 1
+    await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    return stored
