@@ -1,4 +1,4 @@
-"""Builds the lottery service: settings, logging, pool, broker, relay, consumers, routes."""
+"""Builds the lottery service: settings, consumers, routes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from lottery.entrypoints.consumers import HANDLERS
+from lottery.entrypoints.consumers import make_handlers
+from lottery.entrypoints.http import router
 from lottery.settings import Settings
 from shared import topics
 from shared.runtime import ServiceSpec, build_service_app, run_service
@@ -21,9 +22,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             name="lottery",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            handlers=HANDLERS,
+            handlers=make_handlers(settings),
             subscribes_to=(topics.REGISTRATION_EVENTS,),
-            routers=[],
+            routers=[router],
             title="mitwirken lottery",
         )
     )

@@ -2,40 +2,64 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import asyncpg
 
 from lottery.adapters import repository
+from lottery.service import draws
+from lottery.settings import Settings
 from shared.events import ReceivedEvent
 from shared.events.registration import (
     ApplicationConfirmed,
     ApplicationReceived,
+    ApplicationsClosed,
     ApplicationWithdrawn,
+    WorkshopScheduled,
 )
 from shared.messaging.inbox import Handler
 
 
-async def on_application_received(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-    p = event.payload
-    assert isinstance(p, ApplicationReceived)
-    await repository.add_applicant(
-        conn, p.application_id, event.envelope.district_id, p.received_at
-    )
+def make_handlers(settings: Settings) -> dict[str, Handler]:
+    async def on_workshop_scheduled(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, WorkshopScheduled)
+        await repository.upsert_district(
+            conn, event.envelope.district_id, p.applicant_seats, p.register_seats, p.workshop_date
+        )
 
+    async def on_application_received(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, ApplicationReceived)
+        await repository.add_applicant(
+            conn, p.application_id, event.envelope.district_id, p.received_at
+        )
 
-async def on_application_confirmed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-    p = event.payload
-    assert isinstance(p, ApplicationConfirmed)
-    await repository.set_status(conn, p.application_id, "confirmed")
+    async def on_application_confirmed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, ApplicationConfirmed)
+        await repository.set_status(conn, p.application_id, "confirmed")
 
+    async def on_application_withdrawn(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, ApplicationWithdrawn)
+        await repository.set_status(conn, p.application_id, "withdrawn")
+        await draws.release_seat(conn, p.application_id, now=datetime.now(UTC))
 
-async def on_application_withdrawn(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-    p = event.payload
-    assert isinstance(p, ApplicationWithdrawn)
-    await repository.set_status(conn, p.application_id, "withdrawn")
+    async def on_applications_closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        assert isinstance(event.payload, ApplicationsClosed)
+        await draws.commit(
+            conn,
+            event.envelope.district_id,
+            randomness_source=settings.randomness_source,
+            now=datetime.now(UTC),
+            default_seats=settings.default_applicant_seats,
+        )
 
-
-HANDLERS: dict[str, Handler] = {
-    ApplicationReceived.event_type: on_application_received,
-    ApplicationConfirmed.event_type: on_application_confirmed,
-    ApplicationWithdrawn.event_type: on_application_withdrawn,
-}
+    return {
+        WorkshopScheduled.event_type: on_workshop_scheduled,
+        ApplicationReceived.event_type: on_application_received,
+        ApplicationConfirmed.event_type: on_application_confirmed,
+        ApplicationWithdrawn.event_type: on_application_withdrawn,
+        ApplicationsClosed.event_type: on_applications_closed,
+    }
