@@ -75,3 +75,78 @@ def asyncapi(
         console.print(f"wrote {target.relative_to(PROJECT_ROOT)}")
     else:
         typer.echo(text, nl=False)
+
+
+@app.command()
+def token(
+    role: str = typer.Option("admin", help="admin (all districts) or coordinator"),
+    district: str | None = typer.Option(None, help="The coordinator's district."),
+    subject: str = typer.Option("staff@localhost", help="Who the token is for (audit log)."),
+    hours: float = typer.Option(12, help="How long the token is valid."),
+) -> None:
+    """Issue a staff bearer token signed with the local signing secret."""
+    import os
+    from datetime import timedelta
+
+    from shared.auth import issue_staff_token
+    from shared.settings import DEVELOPMENT_SECRET
+
+    if role not in ("admin", "coordinator"):
+        raise typer.BadParameter("role must be admin or coordinator", param_hint="--role")
+    secret = os.environ.get("MITWIRKEN_SIGNING_SECRET", DEVELOPMENT_SECRET)
+    try:
+        typer.echo(
+            issue_staff_token(
+                secret,
+                subject=subject,
+                role=role,  # type: ignore[arg-type]
+                district_id=district,
+                valid_for=timedelta(hours=hours),
+            )
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--district") from None
+
+
+@app.command()
+def draw(
+    district: str = typer.Argument(..., help="The district whose applicants are drawn."),
+    seed: list[str] = typer.Option(
+        ...,
+        "--seed",
+        help="One public random source, numbers separated by spaces or commas; "
+        "repeat for several sources.",
+    ),
+    lottery_url: str = typer.Option("http://127.0.0.1:8002", help="The lottery service."),
+) -> None:
+    """Run a district's committed draw with the published random numbers."""
+    import os
+
+    import httpx
+
+    from shared.auth import issue_staff_token
+    from shared.settings import DEVELOPMENT_SECRET
+
+    sources = [[v for v in s.replace(",", " ").split() if v] for s in seed]
+    secret = os.environ.get("MITWIRKEN_SIGNING_SECRET", DEVELOPMENT_SECRET)
+    bearer = issue_staff_token(secret, subject=os.environ.get("USER", "staff"), role="admin")
+    response = httpx.post(
+        f"{lottery_url}/staff/districts/{district}/draw",
+        json={"sources": sources},
+        headers={"Authorization": f"Bearer {bearer}"},
+        timeout=30,
+    )
+    body = response.json()
+    if response.status_code != 200:
+        console.print(f"[red]{body.get('detail_en') or body}[/red]")
+        raise typer.Exit(1)
+    console.print(f"Drawn: {body['seated']} seated, {body['waitlist']} on the waitlist.")
+    console.print(f"Audit record: {lottery_url}/draws/{district}/applicants")
+
+
+@app.command()
+def verify(record: Path = typer.Argument(..., help="An audit record (JSON) as published.")) -> None:
+    """Recompute a draw from its audit record alone: match or mismatch."""
+    from lottery.entrypoints.cli import main
+
+    raise typer.Exit(main([str(record)]))
