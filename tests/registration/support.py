@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from registration.service.districts import DistrictBook, DistrictTerms
 
+BERLIN = ZoneInfo("Europe/Berlin")
 RESIDENCES = {
     "halle": {("06108", "halle (saale)"), ("06110", "halle (saale)")},
     "leipzig": {("04109", "leipzig"), ("04177", "leipzig")},
@@ -15,14 +17,18 @@ RESIDENCES = {
 
 def terms(district_id: str, deadline: datetime) -> DistrictTerms:
     allowed = RESIDENCES[district_id]
+    workshop_date = (deadline + timedelta(days=7)).date()
     return DistrictTerms(
         district_id=district_id,
         application_deadline=deadline,
-        workshop_date=(deadline + timedelta(days=7)).date(),
+        workshop_date=workshop_date,
         applicant_seats=30,
         register_seats=30,
         resident_check=lambda pc, m: (pc, m.strip().casefold()) in allowed,
         town={"halle": "Halle (Saale)", "leipzig": "Leipzig"}.get(district_id, "Zeitz"),
+        venue="Stadthaus, Marktplatz 2",
+        starts_at=datetime.combine(workshop_date, time(10, 0), BERLIN),
+        ends_at=datetime.combine(workshop_date, time(14, 0), BERLIN),
     )
 
 

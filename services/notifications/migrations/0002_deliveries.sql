@@ -21,6 +21,7 @@ CREATE TABLE deliveries (
     subject          text        NOT NULL,
     body_text        text        NOT NULL,
     body_html        text        NOT NULL,
+    attachments      jsonb       NOT NULL DEFAULT '[]'::jsonb,
     status           text        NOT NULL DEFAULT 'pending'
                      CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
     attempts         integer     NOT NULL DEFAULT 0,

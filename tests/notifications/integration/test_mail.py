@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 
 from mitwirken.infra import Tansu, free_port
@@ -111,6 +112,13 @@ async def test_from_application_to_mailbox_and_back(
             assert terms is not None
             assert result.message["Subject"] == "Sie haben einen Platz in der Zukunftswerkstatt"
             assert terms.workshop_date.strftime("%d.%m.%Y") in result.text()
+            [invite] = list(result.message.iter_attachments())
+            assert invite.get_content_type() == "text/calendar"
+            calendar = icalendar.Calendar.from_ical(invite.get_content())
+            [event] = list(calendar.walk("VEVENT"))
+            assert event.decoded("dtstart") == terms.starts_at
+            assert event.decoded("dtend") == terms.ends_at
+            assert str(event.get("location")) == "Stadthaus, Marktplatz 2"
             assert "withdraw" in result.text() or "zurueckziehen" in result.text()
             # The result event arrived twice; one e-mail was sent.
             await eventually(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from pathlib import Path
 
@@ -71,6 +72,7 @@ async def add_delivery(
     subject: str,
     text: str,
     html: str,
+    attachments: list[dict[str, str]],
 ) -> None:
     await conn.execute(
         Q.add_delivery,
@@ -83,6 +85,7 @@ async def add_delivery(
         subject,
         text,
         html,
+        json.dumps(attachments),
     )
 
 

@@ -13,6 +13,8 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 from dataclasses import dataclass
 
 import asyncpg
@@ -49,12 +51,16 @@ async def send_due(pool: asyncpg.Pool, mailer: Mailer, policy: RetryPolicy, batc
 async def _send_one(
     pool: asyncpg.Pool, mailer: Mailer, policy: RetryPolicy, row: asyncpg.Record
 ) -> None:
+    attachments = json.loads(row["attachments"]) if isinstance(row["attachments"], str) else []
     mail = OutgoingMail(
         message_id=str(row["delivery_id"]),
         to=row["email"],
         subject=row["subject"],
         text=row["body_text"],
         html=row["body_html"],
+        attachments=tuple(
+            (a["name"], a["mime"], base64.b64decode(a["content"])) for a in attachments
+        ),
     )
     try:
         await mailer.send(mail)

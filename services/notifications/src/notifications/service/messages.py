@@ -8,6 +8,7 @@ recipient) and nothing is sent twice. People without an e-mail address get no e-
 
 from __future__ import annotations
 
+import base64
 import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,11 +16,14 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from notifications.adapters import repository
+from notifications.adapters.calendar import workshop_invitation
 from notifications.adapters.templates import Renderer
 from notifications.domain.messages import MessageRequest
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOTIFY_CHANNEL = "deliveries"
+CALENDAR_TEMPLATES = frozenset({"seat_granted", "seat_offered"})
+"""Messages that give a seat carry the workshop as a calendar invitation."""
 
 
 def workshop_values(row: asyncpg.Record | None, language: str) -> dict[str, Any]:
@@ -71,6 +75,28 @@ async def store_messages(
             **request.values,
         }
         message = renderer.render(request.template, language, values)
+        attachments = []
+        if (
+            request.template in CALENDAR_TEMPLATES
+            and workshop is not None
+            and workshop["starts_at"]
+        ):
+            ics = workshop_invitation(
+                district_id=district_id,
+                summary=("Zukunftswerkstatt " if language == "de" else "Future workshop ")
+                + workshop["town"],
+                starts_at=workshop["starts_at"],
+                ends_at=workshop["ends_at"],
+                location=workshop["venue"] or workshop["town"],
+                description=message.subject,
+            )
+            attachments.append(
+                {
+                    "name": "zukunftswerkstatt.ics",
+                    "mime": "text/calendar",
+                    "content": base64.b64encode(ics).decode("ascii"),
+                }
+            )
         await repository.add_delivery(
             conn,
             source_event_id=source_event_id,
@@ -81,6 +107,7 @@ async def store_messages(
             subject=message.subject,
             text=message.text,
             html=message.html,
+            attachments=attachments,
         )
         stored += 1
     await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)

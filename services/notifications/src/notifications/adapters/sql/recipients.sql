@@ -27,8 +27,8 @@ FROM workshops WHERE district_id = $1;
 
 -- name: add_delivery
 INSERT INTO deliveries (delivery_id, source_event_id, template, recipient_ref, district_id,
-                        email, subject, body_text, body_html)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                        email, subject, body_text, body_html, attachments)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
 ON CONFLICT (source_event_id, template, recipient_ref) DO NOTHING;
 
 -- name: claim_due
@@ -42,7 +42,7 @@ WHERE delivery_id IN (
     LIMIT $1
     FOR UPDATE SKIP LOCKED)
 RETURNING delivery_id, source_event_id, template, recipient_ref, district_id, email, subject,
-          body_text, body_html, attempts;
+          body_text, body_html, attachments, attempts;
 
 -- name: mark_sent
 UPDATE deliveries SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL
