@@ -1,6 +1,6 @@
--- The districts of the current rollout as registration applies them. The row is also
--- the closing barrier's lock: applications take it FOR SHARE, closing FOR UPDATE, so
--- no application of a district commits after its ApplicationsClosed.
+-- The districts of the current rollout as registration applies them. closed_at is set
+-- by the closing barrier under an exclusive advisory lock per district that every
+-- application takes shared, so no application commits after its ApplicationsClosed.
 CREATE TABLE districts (
     district_id           text        PRIMARY KEY,
     application_deadline  timestamptz NOT NULL,

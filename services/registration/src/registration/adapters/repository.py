@@ -1,7 +1,7 @@
 """Registration's store in PostgreSQL (SQL in ``sql/applications.sql``).
 
-The district row is the closing barrier's lock: applications take it FOR SHARE and the
-closing FOR UPDATE (see ``service/closing.py``).
+The closing barrier's lock is an advisory lock per district: applications take it
+shared and the closing exclusively (see ``service/closing.py``).
 """
 
 from __future__ import annotations
@@ -42,8 +42,9 @@ async def upsert_district(
 
 
 async def district_open_for_applications(conn: asyncpg.Connection, district_id: str) -> bool:
-    """Takes the district's shared lock for the rest of the transaction."""
-    row = await conn.fetchrow(Q.lock_district_shared, district_id)
+    """Takes the district's shared barrier lock for the rest of the transaction."""
+    await conn.execute(Q.barrier_shared, district_id)
+    row = await conn.fetchrow(Q.district_state, district_id)
     return row is not None and row["closed_at"] is None
 
 
@@ -108,7 +109,9 @@ async def districts_due(conn: asyncpg.Connection, now: datetime) -> list[str]:
 
 
 async def lock_for_closing(conn: asyncpg.Connection, district_id: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(Q.lock_district_exclusive, district_id)
+    """Takes the district's exclusive barrier lock, then reads its state."""
+    await conn.execute(Q.barrier_exclusive, district_id)
+    return await conn.fetchrow(Q.district_state, district_id)
 
 
 async def close(conn: asyncpg.Connection, district_id: str, at: datetime) -> dict[Status, int]:

@@ -1,9 +1,9 @@
 """Use case: the closing barrier. When a district's time is up, unconfirmed web
 applications lapse and ApplicationsClosed is emitted with the counts.
 
-Invariants: exactly once per district (the district row records it, under the row's
-exclusive lock, in the transaction that emits the event), and after every application
-of the district (applications hold the row's shared lock until they commit, and
+Invariants: exactly once per district (the district row records it, under the district's
+exclusive barrier lock, in the transaction that emits the event), and after every
+application of the district (applications hold the barrier lock shared until they commit, and
 the relay publishes in that order on the district's partition).
 """
 

@@ -16,11 +16,19 @@ WHERE districts.closed_at IS NULL
        EXCLUDED.applicant_seats, EXCLUDED.register_seats)
 RETURNING district_id;
 
--- name: lock_district_shared
-SELECT district_id, closed_at FROM districts WHERE district_id = $1 FOR SHARE;
+-- The closing barrier's lock is a transaction-level advisory lock per district: shared
+-- for applications, exclusive for the closing. Unlike row locks it writes nothing, so
+-- concurrent applications of one district do not contend on the district's row.
+-- The lock is taken in a statement of its own: a statement reads with the snapshot of
+-- its start, so the district must be read by a later statement, after the lock is held.
+-- name: barrier_shared
+SELECT pg_advisory_xact_lock_shared(71461101, hashtext($1));
 
--- name: lock_district_exclusive
-SELECT district_id, application_deadline, closed_at FROM districts WHERE district_id = $1 FOR UPDATE;
+-- name: barrier_exclusive
+SELECT pg_advisory_xact_lock(71461101, hashtext($1));
+
+-- name: district_state
+SELECT district_id, application_deadline, closed_at FROM districts WHERE district_id = $1;
 
 -- name: districts_due
 SELECT district_id FROM districts WHERE closed_at IS NULL AND closes_at <= $1 ORDER BY closes_at;
