@@ -35,16 +35,16 @@ class Ready:
     pool: asyncpg.Pool
 
 
-def registration(request: Request) -> Ready:
+async def registration(request: Request) -> Ready:
     reg: Registration = request.app.state.registration
     return Ready(reg.settings, reg.districts, reg.links, runtime_of(request).pool)
 
 
-def public_rate_limit(request: Request) -> None:
+async def public_rate_limit(request: Request) -> None:
     reg: Registration = request.app.state.registration
     reg.public_limiter.check("public:" + client_key(request))
 
 
-def staff_rate_limit(request: Request) -> None:
+async def staff_rate_limit(request: Request) -> None:
     reg: Registration = request.app.state.registration
     reg.staff_limiter.check("staff:" + client_key(request))
