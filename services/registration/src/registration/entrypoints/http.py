@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
+from registration.domain.applications import Application
 from registration.entrypoints.deps import Ready, public_rate_limit, registration
 from registration.service import ideas as idea_cases
 from registration.service import intake
@@ -97,6 +98,21 @@ def refused(exc: intake.Refused) -> Problem:
     )
 
 
+async def submit_or_refuse(reg: Ready, submission: intake.Submission) -> Application:
+    """Run the intake in its own transaction; a refusal becomes a problem document."""
+    try:
+        async with reg.pool.acquire() as conn, conn.transaction():
+            return await intake.submit(
+                conn,
+                submission,
+                districts=reg.districts,
+                links=reg.links,
+                now=datetime.now(UTC),
+            )
+    except intake.Refused as exc:
+        raise refused(exc) from None
+
+
 @router.get("/districts", response_model=list[DistrictInfo], summary="Districts and deadlines")
 async def districts(reg: Reg) -> list[DistrictInfo]:
     now = datetime.now(UTC)
@@ -126,17 +142,7 @@ async def submit_application(form: ApplicationForm, reg: Reg) -> ApplicationAcce
         channel=Channel.WEB,
         consent_text_version=form.consent.text_version,
     )
-    try:
-        async with reg.pool.acquire() as conn, conn.transaction():
-            application = await intake.submit(
-                conn,
-                submission,
-                districts=reg.districts,
-                links=reg.links,
-                now=datetime.now(UTC),
-            )
-    except intake.Refused as exc:
-        raise refused(exc) from None
+    application = await submit_or_refuse(reg, submission)
     return ApplicationAccepted(
         application_id=application.application_id,
         district_id=application.district_id,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from registration.adapters import repository
 from registration.domain.reply_cards import MissingColumns
 from registration.entrypoints.deps import Ready, registration, staff_rate_limit
-from registration.entrypoints.http import refused
+from registration.entrypoints.http import submit_or_refuse
 from registration.service import intake, reply_cards
 from shared.auth import StaffMember, require_district_access, staff_member
 from shared.events.common import Applicant, Channel
@@ -70,17 +70,7 @@ async def enter_reply_card(entry: ReplyCardEntry, reg: Reg, staff: Staff) -> Car
         card_id=entry.card_id,
         received_on=entry.received_on,
     )
-    try:
-        async with reg.pool.acquire() as conn, conn.transaction():
-            application = await intake.submit(
-                conn,
-                submission,
-                districts=reg.districts,
-                links=reg.links,
-                now=datetime.now(UTC),
-            )
-    except intake.Refused as exc:
-        raise refused(exc) from None
+    application = await submit_or_refuse(reg, submission)
     return CardAccepted(application_id=application.application_id, status="confirmed")
 
 
