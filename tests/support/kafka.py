@@ -30,7 +30,7 @@ async def read_topic(
     try:
         partitions = consumer.partitions_for_topic(topic) or set()
         if not partitions:
-            await consumer.force_metadata_update()
+            await consumer.topics()  # refreshes the metadata
             partitions = consumer.partitions_for_topic(topic) or set()
         tps = [TopicPartition(topic, p) for p in partitions]
         consumer.assign(tps)

@@ -1,4 +1,7 @@
-"""Builds the reporting service: settings, logging, pool, broker, relay, consumers, routes."""
+"""Builds the reporting service: settings, logging, pool, broker, consumers, routes.
+
+Reporting publishes nothing of its own; its outbox carries only dead letters.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from reporting.entrypoints.consumers import HANDLERS
+from reporting.entrypoints.consumers import HANDLERS, TOPICS
 from reporting.entrypoints.http import router
+from reporting.entrypoints.pages import router as pages_router
 from reporting.settings import Settings
-from shared import topics
 from shared.runtime import ServiceSpec, build_service_app, run_service
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -23,12 +26,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             handlers=HANDLERS,
-            subscribes_to=(
-                topics.REGISTRATION_EVENTS,
-                topics.LOTTERY_EVENTS,
-                topics.NOTIFICATIONS_EVENTS,
-            ),
-            routers=[router],
+            subscribes_to=TOPICS,
+            routers=[router, pages_router],
             title="mitwirken reporting",
         )
     )

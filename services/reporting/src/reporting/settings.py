@@ -12,3 +12,6 @@ class Settings(ServiceSettings):
 
     http_port: int = 8004
     database_url: str = "postgresql://postgres@127.0.0.1:5432/reporting"
+
+    lottery_public_url: str = "http://127.0.0.1:8002"
+    """Where the public reads the lottery's audit records (linked from transparency pages)."""

@@ -1,4 +1,14 @@
-"""Reporting's event handlers: every event counts; some also shape a read model."""
+"""Reporting's event handlers: every event counts; most also shape a read model.
+
+Invariants:
+- Each handler runs inside the inbox transaction, so its effect happens once per event id.
+- A handler reads only the event it is given (never the clock), and where events on
+  different topics meet (draws and withdrawals, invitations and answers) the read
+  models are combined at query time, so a rebuild that reads the topics in another
+  interleaving yields the same rows.
+- Personal data kept: an applicant's given and family name (for the venue's list) and
+  aggregate attributes (age band, gender, municipality); nothing else, nothing logged.
+"""
 
 from __future__ import annotations
 
@@ -7,39 +17,217 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 
 from reporting.adapters import repository
+from reporting.adapters.repository import W
+from reporting.domain.figures import age_band
+from shared import topics
 from shared.events import EVENT_TYPES, ReceivedEvent
+from shared.events.lottery import (
+    DrawCommitted,
+    InvitationsDrawn,
+    LotteryDrawn,
+    ParticipantPromoted,
+    SeatDeclined,
+)
+from shared.events.notifications import NotificationFailed, NotificationSent
 from shared.events.registration import (
     ApplicationConfirmed,
     ApplicationReceived,
+    ApplicationsClosed,
     ApplicationWithdrawn,
+    IdeaSubmitted,
+    InvitationAnswered,
+    WorkshopScheduled,
 )
 from shared.messaging.inbox import Handler
 
+TOPICS: tuple[str, ...] = (
+    topics.REGISTRATION_EVENTS,
+    topics.LOTTERY_EVENTS,
+    topics.NOTIFICATIONS_EVENTS,
+)
+"""The topics reporting reads, live and in a rebuild."""
 
-async def on_application_received(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
-    p = event.payload
-    assert isinstance(p, ApplicationReceived)
-    await repository.add_application(
-        conn, p.application_id, event.envelope.district_id, p.channel.value, p.received_at
+Shape = Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]
+
+
+async def _workshop(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, WorkshopScheduled)
+    await repository.schedule_workshop(
+        conn,
+        district,
+        p.workshop_date,
+        p.town,
+        p.venue,
+        p.applicant_seats,
+        p.register_seats,
+        p.application_deadline,
+        p.starts_at,
     )
 
 
-async def on_application_confirmed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+async def _received(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, ApplicationReceived)
+    a = p.applicant
+    municipality = a.address.municipality if a.address is not None else None
+    await repository.execute(
+        conn,
+        W.add_application,
+        p.application_id,
+        district,
+        p.channel.value,
+        p.received_at,
+        age_band(a.birth_year, p.received_at.year),
+        a.gender.value,
+        municipality,
+        a.given_name,
+        a.family_name,
+    )
+
+
+async def _confirmed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     p = event.payload
     assert isinstance(p, ApplicationConfirmed)
-    await repository.set_application_status(conn, p.application_id, "confirmed")
+    await repository.execute(conn, W.confirm_application, p.application_id, p.confirmed_at)
 
 
-async def on_application_withdrawn(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+async def _withdrawn(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     p = event.payload
     assert isinstance(p, ApplicationWithdrawn)
-    await repository.set_application_status(conn, p.application_id, "withdrawn")
+    await repository.execute(conn, W.withdraw_application, p.application_id, p.withdrawn_at)
 
 
-_READ_MODELS: dict[str, Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]] = {
-    ApplicationReceived.event_type: on_application_received,
-    ApplicationConfirmed.event_type: on_application_confirmed,
-    ApplicationWithdrawn.event_type: on_application_withdrawn,
+async def _closed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, ApplicationsClosed)
+    await repository.execute(
+        conn,
+        W.close_applications,
+        district,
+        p.deadline,
+        p.received,
+        p.confirmed,
+        p.lapsed,
+        event.envelope.occurred_at,
+    )
+
+
+async def _idea(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, IdeaSubmitted)
+    await repository.execute(
+        conn, W.add_idea, p.idea_id, district, p.text, p.field_of_action, p.submitted_at
+    )
+
+
+async def _answered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, InvitationAnswered)
+    await repository.execute(
+        conn,
+        W.answer_invitation,
+        p.invitee_id,
+        district,
+        p.accepts,
+        age_band(p.birth_year, p.answered_at.year),
+        p.gender or "not_stated",
+        p.answered_at,
+    )
+    if not p.accepts:
+        await repository.execute(conn, W.forget_invitee_name, p.invitee_id)
+
+
+async def _invitations(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, InvitationsDrawn)
+    await repository.execute(
+        conn, W.record_register_draw, p.draw_id, district, len(p.invitees), p.audit_reference
+    )
+    await repository.add_invitees(
+        conn, district, [(i.invitee_id, i.given_name, i.family_name) for i in p.invitees]
+    )
+
+
+async def _committed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, DrawCommitted)
+    await repository.execute(
+        conn,
+        W.commit_draw,
+        p.draw_id,
+        district,
+        p.kind,
+        p.pool_size,
+        p.pool_hash,
+        p.algorithm,
+        p.randomness_source,
+        event.envelope.occurred_at,
+    )
+
+
+async def _drawn(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, LotteryDrawn)
+    await repository.execute(
+        conn,
+        W.record_draw,
+        p.draw_id,
+        district,
+        len(p.seated),
+        len(p.waitlist),
+        p.audit_reference,
+        event.envelope.occurred_at,
+    )
+    await repository.place(conn, district, "seated", p.seated, [None] * len(p.seated))
+    positions = list(range(1, len(p.waitlist) + 1))
+    await repository.place(conn, district, "waiting", p.waitlist, positions)
+
+
+async def _promoted(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, ParticipantPromoted)
+    await repository.execute(conn, W.release, p.replaces, district)
+    await repository.execute(conn, W.promote, p.application_id, district, p.waitlist_position)
+
+
+async def _declined(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, SeatDeclined)
+    await repository.execute(conn, W.release, p.application_id, district)
+
+
+async def _notification(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, NotificationSent | NotificationFailed)
+    failed = isinstance(p, NotificationFailed)
+    await repository.execute(
+        conn,
+        W.notification_outcome,
+        p.notification_id,
+        district,
+        p.template,
+        p.channel,
+        "failed" if failed else "sent",
+        isinstance(p, NotificationFailed) and p.permanent,
+    )
+
+
+_READ_MODELS: dict[str, Shape] = {
+    WorkshopScheduled.event_type: _workshop,
+    ApplicationReceived.event_type: _received,
+    ApplicationConfirmed.event_type: _confirmed,
+    ApplicationWithdrawn.event_type: _withdrawn,
+    ApplicationsClosed.event_type: _closed,
+    IdeaSubmitted.event_type: _idea,
+    InvitationAnswered.event_type: _answered,
+    InvitationsDrawn.event_type: _invitations,
+    DrawCommitted.event_type: _committed,
+    LotteryDrawn.event_type: _drawn,
+    ParticipantPromoted.event_type: _promoted,
+    SeatDeclined.event_type: _declined,
+    NotificationSent.event_type: _notification,
+    NotificationFailed.event_type: _notification,
 }
 
 
@@ -50,4 +238,6 @@ async def on_any_event(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         await shape(conn, event)
 
 
-HANDLERS: dict[str, Handler] = {event_type: on_any_event for event_type in EVENT_TYPES}
+HANDLERS: dict[str, Handler] = {
+    event_type: on_any_event for event_type, cls in EVENT_TYPES.items() if cls.topic in TOPICS
+}
