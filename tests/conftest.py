@@ -54,3 +54,12 @@ def new_database_url(postgres: Postgres) -> object:
         return postgres.url_for(f"{prefix}_{uuid.uuid4().hex[:12]}")
 
     return make
+
+
+@pytest.fixture
+async def page() -> AsyncIterator[object]:
+    """A page in headless Chromium (Debian's chromium through Playwright)."""
+    from tests.support.browser import browser_page
+
+    async for page in browser_page():
+        yield page

@@ -30,6 +30,9 @@ _ALL: tuple[type[Event], ...] = (
     registration.IdeaSubmitted,
     registration.InvitationAnswered,
     registration.WorkshopScheduled,
+    registration.ParticipantCheckedIn,
+    registration.GuidelineRecorded,
+    registration.PersonalDataErased,
     lottery.RegisterImported,
     lottery.InvitationsDrawn,
     lottery.DrawCommitted,
@@ -37,6 +40,7 @@ _ALL: tuple[type[Event], ...] = (
     lottery.SeatOffered,
     lottery.SeatDeclined,
     lottery.ParticipantPromoted,
+    lottery.PanelDrawn,
     notifications.NotificationSent,
     notifications.NotificationFailed,
 )

@@ -9,10 +9,10 @@ import uuid
 from datetime import date, datetime
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import EmailStr, Field
 
 from shared import topics
-from shared.events.common import Applicant, Channel
+from shared.events.common import AccessibilityNeed, Applicant, Channel, Language
 from shared.events.envelope import Event
 
 
@@ -99,6 +99,7 @@ class InvitationAnswered(Event):
     """A person invited from the register answered (accepted or declined)."""
 
     event_type: ClassVar[str] = "InvitationAnswered"
+    schema_version: ClassVar[str] = "1.1"
     topic: ClassVar[str] = topics.REGISTRATION_EVENTS
 
     invitee_id: uuid.UUID
@@ -107,6 +108,12 @@ class InvitationAnswered(Event):
     gender: str | None = None
     municipality: str | None = None
     answered_at: datetime
+    channel: Channel = Channel.WEB
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=50)
+    language: Language = Language.DE
+    accessibility_needs: tuple[AccessibilityNeed, ...] = ()
+    quota_answers: dict[str, str] = Field(default_factory=dict)
 
 
 class WorkshopScheduled(Event):
@@ -123,3 +130,44 @@ class WorkshopScheduled(Event):
     venue: str | None = None
     starts_at: datetime | None = None
     ends_at: datetime | None = None
+
+
+class ParticipantCheckedIn(Event):
+    """A seated participant arrived at the workshop. ``participant_id`` is the
+    application id (applicants' half) or the invitee id (register half)."""
+
+    event_type: ClassVar[str] = "ParticipantCheckedIn"
+    topic: ClassVar[str] = topics.REGISTRATION_EVENTS
+
+    participant_id: uuid.UUID
+    half: str = Field(pattern=r"^(applicants|register)$")
+    method: str = Field(pattern=r"^(qr_code|name_search)$")
+    checked_in_at: datetime
+
+
+class GuidelineRecorded(Event):
+    """A guideline (Leitlinie) the workshop agreed, as the moderators recorded it."""
+
+    event_type: ClassVar[str] = "GuidelineRecorded"
+    topic: ClassVar[str] = topics.REGISTRATION_EVENTS
+
+    guideline_id: uuid.UUID
+    title: str = Field(min_length=1, max_length=300)
+    text: str = Field(min_length=1, max_length=5000)
+    field_of_action: str
+    supporting_statements: tuple[str, ...] = ()
+    idea_ids: tuple[uuid.UUID, ...] = ()
+    recorded_at: datetime
+
+
+class PersonalDataErased(Event):
+    """The retention period of a district's process has ended: registration erased
+    its personal data, and every other service erases what it holds of that district.
+    Aggregates and pseudonymous audit records stay."""
+
+    event_type: ClassVar[str] = "PersonalDataErased"
+    topic: ClassVar[str] = topics.REGISTRATION_EVENTS
+
+    workshop_date: date
+    retention_days: int = Field(ge=0)
+    erased_at: datetime
