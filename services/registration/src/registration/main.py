@@ -16,6 +16,7 @@ from registration.entrypoints.deps import Registration
 from registration.service.closing import close_due_districts
 from registration.service.districts import DistrictBook, book_of
 from registration.service.intake import Links
+from registration.service.retention import erase_due_districts
 from registration.settings import Settings
 from shared import topics
 from shared.ratelimit import RateLimiter
@@ -41,6 +42,15 @@ def create_app(settings: Settings | None = None, districts: DistrictBook | None 
             await close_due_districts(runtime.pool, datetime.now(UTC))
             await asyncio.sleep(settings.closing_check_interval_s)
 
+    async def retention_clock(runtime: ServiceRuntime) -> None:
+        while True:
+            await erase_due_districts(
+                runtime.pool,
+                datetime.now(UTC),
+                retention_days=settings.retention_days_after_workshop,
+            )
+            await asyncio.sleep(settings.retention_check_interval_s)
+
     app = build_service_app(
         ServiceSpec(
             name="registration",
@@ -51,7 +61,7 @@ def create_app(settings: Settings | None = None, districts: DistrictBook | None 
             routers=[http.router, staff.router],
             title="mitwirken registration",
             on_start=[record_districts],
-            background=[closing_clock],
+            background=[closing_clock, retention_clock],
         )
     )
     app.state.registration = Registration(

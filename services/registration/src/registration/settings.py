@@ -30,5 +30,9 @@ class Settings(ServiceSettings):
     withdrawal_link_max_age_days: int = Field(default=365, ge=1)
     closing_check_interval_s: float = Field(default=5.0, gt=0)
 
+    retention_days_after_workshop: int = Field(default=90, ge=0)
+    """Personal data of a district is erased this many days after its workshop."""
+    retention_check_interval_s: float = Field(default=3600.0, gt=0)
+
     public_rate_limit_per_minute: int = Field(default=30, ge=1)
     staff_rate_limit_per_minute: int = Field(default=600, ge=1)

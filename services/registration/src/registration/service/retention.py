@@ -1,0 +1,57 @@
+"""Use case: retention. A configured number of days after a district's workshop, its
+residents' personal data is erased and PersonalDataErased tells every other service to
+erase theirs.
+
+Invariants: once per district (the district row records it, under a row lock, in the
+transaction that emits the event); what stays is pseudonymous (application ids, channel,
+status, times, gender and municipality for the figures), so the draws' audit records and
+the aggregate figures remain verifiable.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import asyncpg
+import structlog
+
+from shared.events.registration import PersonalDataErased
+from shared.messaging import outbox
+from shared.sql import load_queries
+
+Q = load_queries(Path(__file__).parents[1] / "adapters" / "sql" / "retention.sql")
+log = structlog.get_logger(__name__)
+
+ERASURES: tuple[str, ...] = (Q.erase_applications, Q.erase_idea_authors)
+"""Every statement that erases a district's personal data in registration's store."""
+
+
+async def erase_due_districts(
+    pool: asyncpg.Pool, now: datetime, *, retention_days: int
+) -> list[str]:
+    async with pool.acquire() as conn:
+        due = await conn.fetch(Q.districts_due_for_erasure, now.date(), retention_days)
+    erased = []
+    for row in due:
+        district_id = row["district_id"]
+        async with pool.acquire() as conn, conn.transaction():
+            current = await conn.fetchrow(Q.lock_district_for_erasure, district_id)
+            if current is None or current["personal_data_erased_at"] is not None:
+                continue
+            for statement in ERASURES:
+                await conn.execute(statement, district_id)
+            await conn.execute(Q.mark_erased, district_id, now)
+            await outbox.append(
+                conn,
+                PersonalDataErased(
+                    workshop_date=current["workshop_date"],
+                    retention_days=retention_days,
+                    erased_at=now,
+                ),
+                district_id=district_id,
+                producer="registration",
+            )
+        erased.append(district_id)
+        log.info("personal_data_erased", district_id=district_id)
+    return erased
