@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import platform
 import re
@@ -48,6 +49,12 @@ DISTRICTS = {
     "saalekreis": ("06237", "Leuna"),
     "burgenlandkreis": ("06712", "Zeitz"),
 }
+
+
+PARTS = ("system", "register", "panels", "replay")
+"""system: intake, latency, event handling and memory on the running stack; register:
+the city-scale register import and invitation draw; panels: panel selection against
+sortition-algorithms; replay: rebuilding reporting's read models."""
 
 
 @dataclass
@@ -423,8 +430,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="brief run for CI")
     parser.add_argument("--json", type=Path, default=Path("bench/results/latest.json"))
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"comma-separated parts to run (default all: {', '.join(PARTS)})",
+    )
     args = parser.parse_args(argv)
-    results = asyncio.run(suite(args.quick))
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(PARTS)}")
+    results = asyncio.run(suite(args.quick)) if "system" in parts else Results()
+    for part in parts:
+        if part == "system":
+            continue
+        console.print(f"{part.capitalize()} …")
+        # Each part starts its own broker and database; they run one after the other
+        # so that no part measures while another loads the machine.
+        module = importlib.import_module(f"bench.{part}")
+        for row in module.measure(args.quick):
+            results.add(Row(**row))
     console.print(render(results, args.quick))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(
