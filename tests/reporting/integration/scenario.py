@@ -14,7 +14,10 @@ from shared.events.lottery import (
     InvitationsDrawn,
     Invitee,
     LotteryDrawn,
+    PanelDrawn,
     ParticipantPromoted,
+    PopulationCount,
+    RegisterImported,
     SeatOffered,
 )
 from shared.events.notifications import NotificationFailed, NotificationSent
@@ -25,6 +28,7 @@ from shared.events.registration import (
     ApplicationWithdrawn,
     IdeaSubmitted,
     InvitationAnswered,
+    PersonalDataErased,
     WorkshopScheduled,
 )
 from tests.support.kafka import produce
@@ -78,7 +82,7 @@ def received(app_id: uuid.UUID, i: int, channel: Channel, at: datetime) -> Appli
 def build() -> tuple[Scenario, dict[str, uuid.UUID]]:
     s = Scenario()
     ids = {f"a{i}": uuid.uuid4() for i in range(1, 7)}
-    ids |= {f"i{i}": uuid.uuid4() for i in range(1, 4)}
+    ids |= {f"i{i}": uuid.uuid4() for i in range(1, 6)}
     ids["draw"] = uuid.uuid4()
     d = "halle"
     s.add(
@@ -147,28 +151,61 @@ def build() -> tuple[Scenario, dict[str, uuid.UUID]]:
     s.add(d, ParticipantPromoted(application_id=ids["a4"], waitlist_position=1, replaces=ids["a2"]))
     s.add(
         d,
-        InvitationsDrawn(
-            draw_id=uuid.uuid4(),
-            audit_reference="/draws/halle/register",
-            invitees=tuple(
-                Invitee(
-                    invitee_id=ids[f"i{i}"],
-                    invitation_code=f"C{i}",
-                    given_name=f"Geladen{i}",
-                    family_name=f"Register{i}",
-                    street="Markt",
-                    house_number="1",
-                    postal_code="06108",
-                    municipality="Halle (Saale)",
-                )
-                for i in range(1, 4)
+        RegisterImported(
+            import_id=uuid.uuid4(),
+            records_accepted=1000,
+            records_rejected=0,
+            records_blocked=0,
+            population=tuple(
+                PopulationCount(age_band=a, gender=g, municipality=m, count=n)
+                for a, g, m, n in POPULATION
             ),
         ),
     )
+    for wave, numbers in ((1, (1, 2, 3)), (2, (4,))):
+        s.add(d, invitations(ids, wave, numbers))
     s.add(
-        d, InvitationAnswered(invitee_id=ids["i1"], accepts=True, birth_year=1980, answered_at=DAY2)
+        d,
+        InvitationAnswered(
+            invitee_id=ids["i1"],
+            accepts=True,
+            birth_year=1980,
+            gender="female",
+            municipality="Halle (Saale)",
+            answered_at=DAY2,
+        ),
     )
-    s.add(d, InvitationAnswered(invitee_id=ids["i2"], accepts=False, answered_at=DAY2))
+    s.add(
+        d,
+        InvitationAnswered(
+            invitee_id=ids["i2"], accepts=False, answered_at=DAY2, channel=Channel.REPLY_CARD
+        ),
+    )
+    s.add(
+        d,
+        InvitationAnswered(
+            invitee_id=ids["i4"],
+            accepts=True,
+            birth_year=1990,
+            gender="male",
+            municipality="Halle (Saale)",
+            answered_at=DAY2,
+            channel=Channel.REPLY_CARD,
+        ),
+    )
+    s.add(
+        d,
+        PanelDrawn(
+            draw_id=uuid.uuid4(),
+            seated=(ids["i1"],),
+            reserves=(ids["i4"],),
+            selection_method="leximin",
+            minimum_probability=0.25,
+            panel_count=4,
+            panel_index=2,
+            audit_reference="/draws/halle/register",
+        ),
+    )
     n4 = uuid.uuid4()
     for nid, failed, permanent in [
         (uuid.uuid4(), False, False),
@@ -217,4 +254,42 @@ def build() -> tuple[Scenario, dict[str, uuid.UUID]]:
             submitted_at=DAY2,
         ),
     )
+    # Leipzig's retention ends: its names go. A wave of invitations published on another
+    # topic may be read after the erasure (in a rebuild): its names must not be kept.
+    s.add(
+        e,
+        PersonalDataErased(
+            workshop_date=date(2031, 1, 24), retention_days=90, erased_at=DAY2 + timedelta(1)
+        ),
+    )
+    s.add(e, invitations(ids, 1, (5,)))
     return s, ids
+
+
+POPULATION = [
+    ("25-34", "female", "Halle (Saale)", 200),
+    ("35-44", "male", "Halle (Saale)", 200),
+    ("55-64", "female", "Halle (Saale)", 300),
+    ("65-74", "male", "Ammendorf", 300),
+]
+
+
+def invitations(ids: dict[str, uuid.UUID], wave: int, numbers: tuple[int, ...]) -> InvitationsDrawn:
+    return InvitationsDrawn(
+        draw_id=uuid.uuid4(),
+        audit_reference="/draws/register",
+        wave=wave,
+        invitees=tuple(
+            Invitee(
+                invitee_id=ids[f"i{i}"],
+                invitation_code=f"C{i}",
+                given_name=f"Geladen{i}",
+                family_name=f"Register{i}",
+                street="Markt",
+                house_number="1",
+                postal_code="06108",
+                municipality="Halle (Saale)",
+            )
+            for i in numbers
+        ),
+    )

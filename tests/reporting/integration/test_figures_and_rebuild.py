@@ -58,8 +58,10 @@ async def test_every_figure_matches_the_events_and_a_rebuild_is_identical(
         "ApplicationWithdrawn": 1,
         "SeatOffered": 1,
         "ParticipantPromoted": 1,
-        "InvitationsDrawn": 1,
-        "InvitationAnswered": 2,
+        "RegisterImported": 1,
+        "InvitationsDrawn": 2,
+        "InvitationAnswered": 3,
+        "PanelDrawn": 1,
         "NotificationSent": 4,
         "NotificationFailed": 2,
     }
@@ -88,8 +90,55 @@ async def test_every_figure_matches_the_events_and_a_rebuild_is_identical(
     assert halle["closings"][0]["received"] == 6 and halle["closings"][0]["lapsed"] == 2
     assert halle["seats"] == {
         "applicants": {"seats": 3, "filled": 3, "by_lottery": 2, "from_waitlist": 1, "free": 0},
-        "register": {"seats": 2, "filled": 1, "invited": 3, "declined": 1, "free": 1},
+        "register": {
+            "seats": 2,
+            "filled": 1,
+            "invited": 4,
+            "accepted": 2,
+            "declined": 1,
+            "free": 1,
+        },
     }
+    register = halle["register"]
+    assert (register["invited"], register["answered"], register["response_rate"]) == (4, 3, 0.75)
+    assert register["waves"] == [
+        {"wave": 1, "invited": 3, "answered": 2, "accepted": 1, "declined": 1},
+        {"wave": 2, "invited": 1, "answered": 1, "accepted": 1, "declined": 0},
+    ]
+    assert register["answers_by_channel"] == {
+        "web": {"accepts": 1, "declines": 0},
+        "reply_card": {"accepts": 1, "declines": 1},
+    }
+    [panel] = register["panels"]
+    assert (panel["seated"], panel["reserves"], panel["selection_method"]) == (1, 1, "leximin")
+    assert halle["composition"]["applicants"]["age_band"] == {
+        "25-34": 1,
+        "35-44": 1,
+        "55-64": 1,
+    }
+    assert halle["composition"]["register"] == {
+        "age_band": {"35-44": 1},
+        "gender": {"female": 1},
+        "municipality": {"Halle (Saale)": 1},
+    }
+    assert halle["population"]["municipality"] == {"Ammendorf": 300, "Halle (Saale)": 700}
+    assert [
+        (r["value"], r["seated"], r["seated_share"], r["population_share"], r["gap_points"])
+        for r in halle["representativeness"]["age_band"]
+    ] == [
+        ("25-34", 1, 0.25, 0.2, 5.0),
+        ("35-44", 2, 0.5, 0.2, 30.0),
+        ("55-64", 1, 0.25, 0.3, -5.0),
+        ("65-74", 0, 0.0, 0.3, -30.0),
+    ]
+    assert [(r["value"], r["seated"]) for r in halle["representativeness"]["gender"]] == [
+        (
+            "female",
+            1,
+        ),
+        ("male", 0),
+        ("not_stated", 3),
+    ]
     assert halle["waitlist"] == {"length": 0, "released_seats": 1}
     [draw] = halle["draws"]
     assert draw["draw_id"] == str(ids["draw"])
@@ -116,6 +165,7 @@ async def test_every_figure_matches_the_events_and_a_rebuild_is_identical(
         "free": 30,
     }
     assert leipzig["draws"] == [] and leipzig["notifications"]["sent"] == 0
+    assert leipzig["register"]["invited"] == 1 and leipzig["population"]["gender"] == {}
 
     assert region["scope"] == "region"
     assert region["applications"]["received"] == 8
@@ -125,10 +175,14 @@ async def test_every_figure_matches_the_events_and_a_rebuild_is_identical(
     assert [w["district_id"] for w in region["workshops"]] == ["halle", "leipzig"]
     assert region["event_counts"]["ApplicationReceived"] == 8
 
-    # No author, e-mail or address is kept anywhere.
+    # No author, e-mail or address is kept anywhere; Leipzig's names are erased (also
+    # those of invitations read after the erasure), Halle's are kept for the venue list.
     dump = repr(await contents(database_url))
     for personal in ("geheim@example.org", "Geheim", "person1@example.org", "Lindenstraße"):
         assert personal not in dump
+    for erased in ("Vorname7", "Nachname8", "Geladen5", "Register5"):
+        assert erased not in dump
+    assert "Vorname1" in dump and "Geladen1" in dump
 
     # Rebuild in place, and into a fresh database: identical rows both times.
     before = await contents(database_url)

@@ -11,6 +11,7 @@ import pytest
 from reporting.domain.charts import bar_chart, rate_bar
 from reporting.domain.disclosure import public_count, public_share
 from reporting.domain.figures import age_band, days_left, pseudonym, rate
+from reporting.domain.representativeness import compare
 from reporting.domain.spreadsheet import neutralise, safe_row
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -107,3 +108,15 @@ def test_pseudonyms_are_stable_and_keyed() -> None:
     assert pseudonym(who, "k") == pseudonym(who, "k")
     assert pseudonym(who, "k") != pseudonym(who, "other")
     assert str(who) not in pseudonym(who, "k")
+
+
+def test_representativeness_sets_each_value_beside_the_population() -> None:
+    rows = compare({"female": 3, "male": 1}, {"female": 500, "male": 400, "diverse": 100})
+    assert [
+        (r["value"], r["seated_share"], r["population_share"], r["gap_points"]) for r in rows
+    ] == [
+        ("diverse", 0.0, 0.1, -10.0),
+        ("female", 0.75, 0.5, 25.0),
+        ("male", 0.25, 0.4, -15.0),
+    ]
+    assert compare({"x": 2}, {})[0]["population_share"] is None

@@ -32,6 +32,10 @@ READ_MODEL_TABLES: tuple[str, ...] = (
     "invitation_answers",
     "ideas",
     "notifications",
+    "panels",
+    "panel_members",
+    "population",
+    "erasures",
 )
 
 Row = dict[str, Any]
@@ -87,6 +91,7 @@ async def add_invitees(
     conn: asyncpg.Connection,
     district_id: str,
     invitees: Sequence[tuple[uuid.UUID, str, str]],
+    wave: int,
 ) -> None:
     await conn.execute(
         W.add_invitees,
@@ -94,6 +99,39 @@ async def add_invitees(
         district_id,
         [i[1] for i in invitees],
         [i[2] for i in invitees],
+        wave,
+    )
+
+
+async def seat_panel(
+    conn: asyncpg.Connection,
+    district_id: str,
+    seated: Sequence[uuid.UUID],
+    reserves: Sequence[uuid.UUID],
+) -> None:
+    """Replace the district's panel members: the seated, then the reserves in order."""
+    await conn.execute(W.clear_panel_members, district_id)
+    await conn.execute(
+        W.add_panel_members, list(seated), district_id, "seated", [None] * len(seated)
+    )
+    positions = list(range(1, len(reserves) + 1))
+    await conn.execute(W.add_panel_members, list(reserves), district_id, "reserve", positions)
+
+
+async def replace_population(
+    conn: asyncpg.Connection,
+    district_id: str,
+    strata: Sequence[tuple[str, str, str, int]],
+) -> None:
+    """The district's population by stratum, as the latest register import gives it."""
+    await conn.execute(W.clear_population, district_id)
+    await conn.execute(
+        W.add_population,
+        district_id,
+        [s[0] for s in strata],
+        [s[1] for s in strata],
+        [s[2] for s in strata],
+        [s[3] for s in strata],
     )
 
 

@@ -6,8 +6,9 @@ Invariants:
   different topics meet (draws and withdrawals, invitations and answers) the read
   models are combined at query time, so a rebuild that reads the topics in another
   interleaving yields the same rows.
-- Personal data kept: an applicant's given and family name (for the venue's list) and
-  aggregate attributes (age band, gender, municipality); nothing else, nothing logged.
+- Personal data kept: an applicant's and a seated invitee's given and family name (for
+  the venue's list) and aggregate attributes (age band, gender, municipality); nothing
+  else, nothing logged. PersonalDataErased removes the names of its district for good.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from shared.events.lottery import (
     DrawCommitted,
     InvitationsDrawn,
     LotteryDrawn,
+    PanelDrawn,
     ParticipantPromoted,
+    RegisterImported,
     SeatDeclined,
 )
 from shared.events.notifications import NotificationFailed, NotificationSent
@@ -36,6 +39,7 @@ from shared.events.registration import (
     ApplicationWithdrawn,
     IdeaSubmitted,
     InvitationAnswered,
+    PersonalDataErased,
     WorkshopScheduled,
 )
 from shared.messaging.inbox import Handler
@@ -133,6 +137,8 @@ async def _answered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         age_band(p.birth_year, p.answered_at.year),
         p.gender or "not_stated",
         p.answered_at,
+        p.channel.value,
+        p.municipality,
     )
     if not p.accepts:
         await repository.execute(conn, W.forget_invitee_name, p.invitee_id)
@@ -142,11 +148,49 @@ async def _invitations(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     district, p = event.envelope.district_id, event.payload
     assert isinstance(p, InvitationsDrawn)
     await repository.execute(
-        conn, W.record_register_draw, p.draw_id, district, len(p.invitees), p.audit_reference
+        conn,
+        W.record_register_draw,
+        p.draw_id,
+        district,
+        len(p.invitees),
+        p.audit_reference,
+        p.wave,
     )
     await repository.add_invitees(
-        conn, district, [(i.invitee_id, i.given_name, i.family_name) for i in p.invitees]
+        conn, district, [(i.invitee_id, i.given_name, i.family_name) for i in p.invitees], p.wave
     )
+
+
+async def _panel(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, PanelDrawn)
+    await repository.execute(
+        conn,
+        W.record_panel,
+        district,
+        p.draw_id,
+        p.selection_method,
+        p.minimum_probability,
+        p.panel_count,
+        p.panel_index,
+        p.audit_reference,
+    )
+    await repository.seat_panel(conn, district, p.seated, p.reserves)
+
+
+async def _register_imported(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, RegisterImported)
+    if p.population:  # an import without the structure (schema 1.0) keeps the last one
+        await repository.replace_population(
+            conn, district, [(s.age_band, s.gender, s.municipality, s.count) for s in p.population]
+        )
+
+
+async def _erased(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+    district, p = event.envelope.district_id, event.payload
+    assert isinstance(p, PersonalDataErased)
+    await repository.execute(conn, W.erase_personal_data, district, p.erased_at)
 
 
 async def _committed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
@@ -222,6 +266,9 @@ _READ_MODELS: dict[str, Shape] = {
     IdeaSubmitted.event_type: _idea,
     InvitationAnswered.event_type: _answered,
     InvitationsDrawn.event_type: _invitations,
+    PanelDrawn.event_type: _panel,
+    RegisterImported.event_type: _register_imported,
+    PersonalDataErased.event_type: _erased,
     DrawCommitted.event_type: _committed,
     LotteryDrawn.event_type: _drawn,
     ParticipantPromoted.event_type: _promoted,

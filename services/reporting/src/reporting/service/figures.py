@@ -17,6 +17,7 @@ import asyncpg
 from reporting.adapters import repository
 from reporting.adapters.repository import R
 from reporting.domain.figures import days_left, rate
+from reporting.domain.representativeness import ATTRIBUTES, compare
 
 CHANNELS = ("web", "reply_card")
 
@@ -39,6 +40,12 @@ async def figures(
     draws = await repository.fetch(conn, R.draws, district_id)
     placements = await repository.fetch_one(conn, R.placements, district_id)
     register = await repository.fetch_one(conn, R.register_half, district_id)
+    waves = await repository.fetch(conn, R.register_waves, district_id)
+    answers = await repository.fetch(conn, R.answers_by_channel, district_id)
+    panels = await repository.fetch(conn, R.panels, district_id)
+    register_seated = await repository.fetch_one(conn, R.register_seated, district_id)
+    composition_rows = await repository.fetch(conn, R.seated_composition, district_id)
+    population_rows = await repository.fetch(conn, R.population, district_id)
     ideas = await repository.fetch(conn, R.ideas_by_field, district_id)
     notes = await repository.fetch(conn, R.notifications_by_status, district_id)
 
@@ -64,6 +71,19 @@ async def figures(
     register_seats = sum(int(w["register_seats"]) for w in workshops)
     seated = int(placements.get("seated") or 0)
     accepted = int(register.get("accepted") or 0)
+    invited = int(register.get("invited") or 0)
+    answered = int(register.get("answered") or 0)
+    register_filled = int(register_seated.get("filled") or 0)
+    composition: dict[str, dict[str, dict[str, int]]] = {
+        half: {a: {} for a in ATTRIBUTES} for half in ("applicants", "register")
+    }
+    seated_by: dict[str, dict[str, int]] = {a: defaultdict(int) for a in ATTRIBUTES}
+    for r in composition_rows:
+        composition[r["half"]][r["attribute"]][r["value"]] = int(r["n"])
+        seated_by[r["attribute"]][r["value"]] += int(r["n"])
+    population: dict[str, dict[str, int]] = {a: {} for a in ATTRIBUTES}
+    for r in population_rows:
+        population[r["attribute"]][r["value"]] = int(r["n"])
     return {
         "district_id": district_id,
         "scope": "district" if district_id else "region",
@@ -111,12 +131,49 @@ async def figures(
             },
             "register": {
                 "seats": register_seats,
-                "filled": accepted,
-                "invited": int(register.get("invited") or 0),
+                "filled": register_filled,
+                "invited": invited,
+                "accepted": accepted,
                 "declined": int(register.get("declined") or 0),
-                "free": max(0, register_seats - accepted),
+                "free": max(0, register_seats - register_filled),
             },
         },
+        "register": {
+            "invited": invited,
+            "answered": answered,
+            "accepted": accepted,
+            "declined": int(register.get("declined") or 0),
+            "response_rate": rate(answered, invited),
+            "acceptance_rate": rate(accepted, invited),
+            "waves": [
+                {k: int(w[k]) for k in ("wave", "invited", "answered", "accepted", "declined")}
+                for w in waves
+            ],
+            "answers_by_channel": {
+                ch: {
+                    k: next((int(r[k]) for r in answers if r["channel"] == ch), 0)
+                    for k in ("accepts", "declines")
+                }
+                for ch in CHANNELS
+            },
+            "panels": [
+                {
+                    "district_id": p["district_id"],
+                    "draw_id": str(p["draw_id"]),
+                    "selection_method": p["selection_method"],
+                    "minimum_probability": p["minimum_probability"],
+                    "panel_count": p["panel_count"],
+                    "panel_index": p["panel_index"],
+                    "seated": int(p["seated"]),
+                    "reserves": int(p["reserves"]),
+                    "audit_reference": p["audit_reference"],
+                }
+                for p in panels
+            ],
+        },
+        "composition": composition,
+        "population": population,
+        "representativeness": {a: compare(seated_by[a], population[a]) for a in ATTRIBUTES},
         "waitlist": {
             "length": int(placements.get("waiting") or 0),
             "released_seats": int(placements.get("released") or 0),

@@ -15,9 +15,12 @@ ON CONFLICT (district_id) DO UPDATE SET
     application_deadline = EXCLUDED.application_deadline, starts_at = EXCLUDED.starts_at;
 
 -- name: add_application
+-- Names are not stored for a district whose personal data is erased.
 INSERT INTO applications (application_id, district_id, channel, received_at, age_band,
                           gender, municipality, given_name, family_name)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+SELECT $1, $2, $3, $4, $5, $6, $7,
+       CASE WHEN erased THEN NULL ELSE $8 END, CASE WHEN erased THEN NULL ELSE $9 END
+FROM (SELECT EXISTS (SELECT 1 FROM erasures WHERE district_id = $2) AS erased) AS e
 ON CONFLICT (application_id) DO NOTHING;
 
 -- name: confirm_application
@@ -68,29 +71,33 @@ VALUES ($1, $2, 'released', 'lottery')
 ON CONFLICT (application_id) DO UPDATE SET state = 'released';
 
 -- name: record_register_draw
-INSERT INTO register_draws (draw_id, district_id, invitees, audit_reference)
-VALUES ($1, $2, $3, $4) ON CONFLICT (draw_id) DO NOTHING;
+INSERT INTO register_draws (draw_id, district_id, invitees, audit_reference, wave)
+VALUES ($1, $2, $3, $4, $5) ON CONFLICT (draw_id) DO NOTHING;
 
 -- name: add_invitees
-INSERT INTO invitees (invitee_id, district_id, given_name, family_name)
+-- No name for someone who declined, nor for a district whose personal data is erased.
+INSERT INTO invitees (invitee_id, district_id, given_name, family_name, wave)
 SELECT i, $2,
-       CASE WHEN d THEN NULL ELSE g END, CASE WHEN d THEN NULL ELSE f END
+       CASE WHEN d OR erased THEN NULL ELSE g END, CASE WHEN d OR erased THEN NULL ELSE f END,
+       $5
 FROM unnest($1::uuid[], $3::text[], $4::text[]) AS t(i, g, f)
 LEFT JOIN LATERAL (
     SELECT COALESCE(bool_or(declined_ever), false) AS d
     FROM invitation_answers WHERE invitee_id = t.i
 ) AS a ON true
+CROSS JOIN (SELECT EXISTS (SELECT 1 FROM erasures WHERE district_id = $2) AS erased) AS e
 ON CONFLICT (invitee_id) DO NOTHING;
 
 -- name: answer_invitation
 INSERT INTO invitation_answers (invitee_id, district_id, accepts, declined_ever, age_band,
-                                gender, answered_at)
-VALUES ($1, $2, $3, NOT $3, $4, $5, $6)
+                                gender, answered_at, channel, municipality)
+VALUES ($1, $2, $3, NOT $3, $4, $5, $6, $7, $8)
 ON CONFLICT (invitee_id) DO UPDATE SET
     accepts = EXCLUDED.accepts,
     declined_ever = invitation_answers.declined_ever OR EXCLUDED.declined_ever,
     age_band = EXCLUDED.age_band, gender = EXCLUDED.gender,
-    answered_at = EXCLUDED.answered_at;
+    answered_at = EXCLUDED.answered_at, channel = EXCLUDED.channel,
+    municipality = EXCLUDED.municipality;
 
 -- name: forget_invitee_name
 UPDATE invitees SET given_name = NULL, family_name = NULL WHERE invitee_id = $1;
@@ -107,3 +114,45 @@ ON CONFLICT (notification_id) DO UPDATE SET
                   THEN 'sent' ELSE 'failed' END,
     permanent = notifications.permanent OR EXCLUDED.permanent,
     attempts = notifications.attempts + 1;
+
+-- name: record_panel
+INSERT INTO panels (district_id, draw_id, selection_method, minimum_probability,
+                    panel_count, panel_index, audit_reference)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (district_id) DO UPDATE SET
+    draw_id = EXCLUDED.draw_id, selection_method = EXCLUDED.selection_method,
+    minimum_probability = EXCLUDED.minimum_probability, panel_count = EXCLUDED.panel_count,
+    panel_index = EXCLUDED.panel_index, audit_reference = EXCLUDED.audit_reference;
+
+-- name: clear_panel_members
+DELETE FROM panel_members WHERE district_id = $1;
+
+-- name: add_panel_members
+INSERT INTO panel_members (invitee_id, district_id, role, reserve_position)
+SELECT i, $2, $3, p FROM unnest($1::uuid[], $4::int[]) AS t(i, p)
+ON CONFLICT (invitee_id) DO UPDATE SET
+    district_id = EXCLUDED.district_id, role = EXCLUDED.role,
+    reserve_position = EXCLUDED.reserve_position;
+
+-- name: clear_population
+DELETE FROM population WHERE district_id = $1;
+
+-- name: add_population
+INSERT INTO population (district_id, age_band, gender, municipality, count)
+SELECT $1, a, g, m, n FROM unnest($2::text[], $3::text[], $4::text[], $5::int[]) AS t(a, g, m, n)
+ON CONFLICT (district_id, age_band, gender, municipality) DO UPDATE
+SET count = population.count + EXCLUDED.count;
+
+-- name: erase_personal_data
+-- Names of applicants and invitees go; every row, and so every count, stays.
+WITH marked AS (
+    INSERT INTO erasures (district_id, erased_at) VALUES ($1, $2)
+    ON CONFLICT (district_id) DO UPDATE SET erased_at = EXCLUDED.erased_at
+    RETURNING district_id
+), people AS (
+    UPDATE applications SET given_name = NULL, family_name = NULL
+    WHERE district_id = $1 AND (given_name IS NOT NULL OR family_name IS NOT NULL)
+    RETURNING 1
+)
+UPDATE invitees SET given_name = NULL, family_name = NULL
+WHERE district_id = $1 AND (given_name IS NOT NULL OR family_name IS NOT NULL);
