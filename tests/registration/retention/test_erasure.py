@@ -122,3 +122,41 @@ async def test_a_districts_personal_data_is_erased_after_retention_and_announced
         assert erasures[0].envelope.district_id == "halle"
         assert isinstance(erasures[0].payload, PersonalDataErased)
         assert erasures[0].payload.workshop_date == halle_workshop
+
+
+async def test_an_administrator_may_erase_a_district_early_and_only_once(
+    kafka: Tansu, database_url: str
+) -> None:
+    from shared.auth import issue_staff_token
+
+    now = datetime.now(UTC)
+    districts = DistrictBook(
+        [terms("halle", now + timedelta(days=5))], reply_card_grace=timedelta(0)
+    )
+    settings = Settings(**settings_for(kafka.bootstrap_servers, database_url))
+    secret = settings.signing_secret.get_secret_value()
+    admin = {"Authorization": "Bearer " + issue_staff_token(secret, subject="a", role="admin")}
+    coordinator = {
+        "Authorization": "Bearer "
+        + issue_staff_token(secret, subject="c", role="coordinator", district_id="halle")
+    }
+    url = "/staff/districts/halle/personal-data/erase"
+    async with running(create_app(settings, districts=districts)) as (client, _):
+        response = await client.post(
+            "/applications",
+            json={"district_id": "halle", "applicant": applicant(), "consent": CONSENT},
+        )
+        assert response.status_code == 201, response.text
+
+        refused = await client.post(url, json={"confirm_district_id": "halle"}, headers=coordinator)
+        assert refused.status_code == 403
+        mismatch = await client.post(url, json={"confirm_district_id": "leipzig"}, headers=admin)
+        assert mismatch.status_code == 422
+        assert await personal_values(database_url, "halle")
+
+        done = await client.post(url, json={"confirm_district_id": "halle"}, headers=admin)
+        assert done.status_code == 200, done.text
+        assert await personal_values(database_url, "halle") == []
+        again = await client.post(url, json={"confirm_district_id": "halle"}, headers=admin)
+        assert again.status_code == 409
+        assert "bereits gelöscht" in again.json()["detail"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from registration.adapters.links import LinkSigner
-from registration.entrypoints import http, staff
+from registration.entrypoints import http, retention, staff
 from registration.entrypoints.consumers import make_handlers
 from registration.entrypoints.deps import Registration
 from registration.service.closing import close_due_districts
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, districts: DistrictBook | None 
             migrations_dir=MIGRATIONS,
             handlers=make_handlers(districts, links),
             subscribes_to=(topics.REGISTRATION_SUBMISSIONS,),
-            routers=[http.router, staff.router],
+            routers=[http.router, staff.router, retention.router],
             title="mitwirken registration",
             on_start=[record_districts],
             background=[closing_clock, retention_clock],

@@ -34,24 +34,33 @@ async def erase_due_districts(
         due = await conn.fetch(Q.districts_due_for_erasure, now.date(), retention_days)
     erased = []
     for row in due:
-        district_id = row["district_id"]
-        async with pool.acquire() as conn, conn.transaction():
-            current = await conn.fetchrow(Q.lock_district_for_erasure, district_id)
-            if current is None or current["personal_data_erased_at"] is not None:
-                continue
-            for statement in ERASURES:
-                await conn.execute(statement, district_id)
-            await conn.execute(Q.mark_erased, district_id, now)
-            await outbox.append(
-                conn,
-                PersonalDataErased(
-                    workshop_date=current["workshop_date"],
-                    retention_days=retention_days,
-                    erased_at=now,
-                ),
-                district_id=district_id,
-                producer="registration",
-            )
-        erased.append(district_id)
-        log.info("personal_data_erased", district_id=district_id)
+        if await erase_district(pool, row["district_id"], now, retention_days=retention_days):
+            erased.append(row["district_id"])
     return erased
+
+
+async def erase_district(
+    pool: asyncpg.Pool, district_id: str, now: datetime, *, retention_days: int
+) -> bool:
+    """Erase one district's personal data now; False if it was erased before (or is
+    unknown). The retention clock calls this when the time has come; an administrator
+    may call it earlier (e.g. when the process is cancelled)."""
+    async with pool.acquire() as conn, conn.transaction():
+        current = await conn.fetchrow(Q.lock_district_for_erasure, district_id)
+        if current is None or current["personal_data_erased_at"] is not None:
+            return False
+        for statement in ERASURES:
+            await conn.execute(statement, district_id)
+        await conn.execute(Q.mark_erased, district_id, now)
+        await outbox.append(
+            conn,
+            PersonalDataErased(
+                workshop_date=current["workshop_date"],
+                retention_days=retention_days,
+                erased_at=now,
+            ),
+            district_id=district_id,
+            producer="registration",
+        )
+    log.info("personal_data_erased", district_id=district_id)
+    return True
