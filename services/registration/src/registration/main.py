@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from registration.adapters.links import LinkSigner
-from registration.entrypoints import http, retention, staff
+from registration.entrypoints import demo_staff, http, pages, retention, staff
 from registration.entrypoints.consumers import make_handlers
 from registration.entrypoints.deps import Registration
 from registration.service.closing import close_due_districts
@@ -58,12 +59,13 @@ def create_app(settings: Settings | None = None, districts: DistrictBook | None 
             migrations_dir=MIGRATIONS,
             handlers=make_handlers(districts, links),
             subscribes_to=(topics.REGISTRATION_SUBMISSIONS,),
-            routers=[http.router, staff.router, retention.router],
+            routers=[http.router, staff.router, retention.router, demo_staff.router, pages.router],
             title="mitwirken registration",
             on_start=[record_districts],
             background=[closing_clock, retention_clock],
         )
     )
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.state.registration = Registration(
         settings=settings,
         districts=districts,
