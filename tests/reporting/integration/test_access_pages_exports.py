@@ -8,6 +8,7 @@ import csv
 import io
 
 import httpx
+import openpyxl
 
 from mitwirken.infra import Tansu
 from reporting.main import create_app
@@ -55,6 +56,7 @@ async def test_access_escaping_exports_and_the_transparency_page(
             "/api/staff/districts/halle/exports/participants.csv",
             "/api/staff/districts/halle/exports/ideas.csv",
             "/api/staff/districts/halle/exports/figures.csv",
+            "/api/staff/districts/halle/exports/ideas.xlsx",
             "/dashboard?district=halle",
         ]
         for url in staff_urls:
@@ -76,7 +78,7 @@ async def test_access_escaping_exports_and_the_transparency_page(
         assert page.status_code == 200
         html = page.text
         assert "<script>" not in html and "&lt;script&gt;" in html
-        assert html.count("<svg") >= 5 and 'class="bar"' in html
+        assert html.count("<svg") >= 10 and 'class="bar"' in html
         searched = (await client.get("/dashboard", params={"q": "Busse", "token": HALLE})).text
         assert "Mehr Busse" in searched and "Mehr Radwege" not in searched
         ideas = await client.get(
@@ -125,6 +127,28 @@ async def test_access_escaping_exports_and_the_transparency_page(
         text = repr(coordinator_list)
         assert "Vorname" not in text and "Nachname" not in text and "Geladen" not in text
 
+        # The same exports as workbooks: values only, no formula, hostile text neutralised.
+        for name in ("participants", "ideas", "figures"):
+            response = await client.get(
+                f"/api/staff/districts/halle/exports/{name}.xlsx", headers=bearer(ADMIN)
+            )
+            assert response.status_code == 200, response.text
+            assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+            sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+            assert sheet is not None
+            cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+            assert cells and not [c for c in cells if c.data_type == "f"], name
+            texts = [c.value for c in cells if isinstance(c.value, str)]
+            assert not [t for t in texts if t[:1] in ("=", "+", "-", "@")], name
+            if name == "ideas":
+                assert all("'" + h in texts for h in HOSTILE) and SCRIPT in texts
+            if name == "participants":
+                assert "Vorname1" in texts and "Geladen1" in texts
+            if name == "figures":
+                assert ["applications.received", 6] in [
+                    [c.value for c in r] for r in sheet.iter_rows()
+                ]
+
         # The public transparency page: aggregates only, small counts as "<5".
         public = await client.get("/transparenz/halle")
         assert public.status_code == 200
@@ -135,3 +159,33 @@ async def test_access_escaping_exports_and_the_transparency_page(
         assert "ab" * 32 in body and "rfc3797-sha256-v1" in body
         assert "Lotto 6aus49" in body and "mitwirken-verify" in body
         assert "/draws/halle/applicants" in body and "Summary in English" in body
+
+
+async def test_a_person_signs_in_with_the_token_and_gets_the_dashboard(
+    kafka: Tansu, database_url: str
+) -> None:
+    app = create_app(Settings(**settings_for(kafka.bootstrap_servers, database_url)))
+    async with running(app) as (client, _):
+        browser = {"Accept": "text/html,application/xhtml+xml"}
+        sent_away = await client.get("/dashboard", headers=browser)
+        assert sent_away.status_code == 303 and sent_away.headers["location"] == "/anmelden"
+        form = await client.get("/anmelden")
+        assert form.status_code == 200 and 'name="token"' in form.text
+
+        wrong = await client.post("/anmelden", data={"token": "nonsense"})
+        assert wrong.status_code == 401 and "ungültig" in wrong.text
+        assert "set-cookie" not in wrong.headers
+
+        signed_in = await client.post("/anmelden", data={"token": HALLE})
+        assert signed_in.status_code == 303 and signed_in.headers["location"] == "/dashboard"
+        cookie = signed_in.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        page = await client.get("/dashboard", headers=browser)
+        assert page.status_code == 200 and "Auswertung halle" in page.text
+        exported = await client.get("/api/staff/districts/halle/exports/ideas.csv")
+        assert exported.status_code == 200
+        assert (await client.get("/api/staff/region/figures")).status_code == 403
+
+        signed_out = await client.post("/abmelden")
+        assert signed_out.status_code == 303
+        assert (await client.get("/dashboard", headers=browser)).status_code == 303
