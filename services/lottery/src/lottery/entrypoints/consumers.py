@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import asyncpg
 
 from lottery.adapters import repository
-from lottery.service import draws
+from lottery.service import draws, panel
 from lottery.settings import Settings
 from shared.events import ReceivedEvent
 from shared.events.registration import (
@@ -15,6 +15,7 @@ from shared.events.registration import (
     ApplicationReceived,
     ApplicationsClosed,
     ApplicationWithdrawn,
+    InvitationAnswered,
     WorkshopScheduled,
 )
 from shared.messaging.inbox import Handler
@@ -56,7 +57,13 @@ def make_handlers(settings: Settings) -> dict[str, Handler]:
             default_seats=settings.default_applicant_seats,
         )
 
+    async def on_invitation_answered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, InvitationAnswered)
+        await panel.record_answer(conn, event.envelope.district_id, p)
+
     return {
+        InvitationAnswered.event_type: on_invitation_answered,
         WorkshopScheduled.event_type: on_workshop_scheduled,
         ApplicationReceived.event_type: on_application_received,
         ApplicationConfirmed.event_type: on_application_confirmed,
