@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from lottery.entrypoints import register_http
+from lottery.entrypoints import hand_over, register_http
 from lottery.entrypoints.consumers import make_handlers
 from lottery.entrypoints.http import router
 from lottery.settings import Settings
@@ -25,7 +25,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             migrations_dir=MIGRATIONS,
             handlers=make_handlers(settings),
             subscribes_to=(topics.REGISTRATION_EVENTS,),
-            routers=[router, register_http.router],
+            routers=[router, register_http.router, hand_over.router],
             title="mitwirken lottery",
         )
     )
