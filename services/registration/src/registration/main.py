@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from registration.adapters.links import LinkSigner
-from registration.entrypoints import demo_staff, http, pages, retention, staff
+from registration.entrypoints import demo_staff, http, invitations, pages, retention, staff
 from registration.entrypoints.consumers import make_handlers
 from registration.entrypoints.deps import Registration
 from registration.service.closing import close_due_districts
@@ -57,9 +57,19 @@ def create_app(settings: Settings | None = None, districts: DistrictBook | None 
             name="registration",
             settings=settings,
             migrations_dir=MIGRATIONS,
-            handlers=make_handlers(districts, links),
-            subscribes_to=(topics.REGISTRATION_SUBMISSIONS,),
-            routers=[http.router, staff.router, retention.router, demo_staff.router, pages.router],
+            handlers=invitations.with_invitation_handlers(
+                make_handlers(districts, links), settings.signing_secret.get_secret_value()
+            ),
+            subscribes_to=(topics.REGISTRATION_SUBMISSIONS, topics.LOTTERY_EVENTS),
+            routers=[
+                http.router,
+                staff.router,
+                retention.router,
+                demo_staff.router,
+                pages.router,
+                invitations.router,
+                invitations.staff_router,
+            ],
             title="mitwirken registration",
             on_start=[record_districts],
             background=[closing_clock, retention_clock],
