@@ -11,7 +11,15 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from registration.adapters.links import LinkSigner
-from registration.entrypoints import demo_staff, http, invitations, pages, retention, staff
+from registration.entrypoints import (
+    demo_staff,
+    http,
+    invitations,
+    pages,
+    retention,
+    staff,
+    workshop_day,
+)
 from registration.entrypoints.consumers import make_handlers
 from registration.entrypoints.deps import Registration
 from registration.service.closing import close_due_districts
@@ -69,6 +77,7 @@ def create_app(settings: Settings | None = None, districts: DistrictBook | None 
                 pages.router,
                 invitations.router,
                 invitations.staff_router,
+                workshop_day.router,
             ],
             title="mitwirken registration",
             on_start=[record_districts],

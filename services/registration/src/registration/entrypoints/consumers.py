@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from registration.service import intake
+from registration.service import check_in, intake
 from registration.service.districts import DistrictBook
 from shared.events import ReceivedEvent
 from shared.events.common import Channel
@@ -50,4 +50,4 @@ def make_handlers(districts: DistrictBook, links: intake.Links) -> dict[str, Han
                 causation=event.envelope,
             )
 
-    return {ApplicationSubmitted.event_type: on_application_submitted}
+    return {ApplicationSubmitted.event_type: on_application_submitted, **check_in.event_handlers()}
