@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -16,6 +17,7 @@ import pytest
 
 from bench.register import write_synthetic_register
 from lottery.domain import invitations as inv
+from lottery.entrypoints.cli import main as verify_cli
 from lottery.main import create_app
 from lottery.settings import Settings
 from mitwirken.infra import Tansu
@@ -107,8 +109,18 @@ async def test_import_draw_waves_and_verify_from_the_published_record(
         assert second.status_code == 200, second.text
         reimport = await client.post(url, content=data, headers=ADMIN)
         assert reimport.status_code == 409
+        waves = (await client.get("/draws/leipzig/invitations")).json()["waves"]
 
-        records = await read_topic(kafka.bootstrap_servers, topics.LOTTERY_EVENTS, at_least=4)
+    # Anyone recomputes each wave from the published record and pool.
+    pool_file = tmp_path / "pool.txt"
+    pool_file.write_text(pool_text, encoding="utf-8")
+    for published_wave in waves:
+        wave_file = tmp_path / f"wave{published_wave['wave']}.json"
+        wave_file.write_text(json.dumps(published_wave))
+        assert verify_cli([str(wave_file), str(pool_file)]) == 0
+    pool_file.write_text(pool_text.replace("\tfemale\t", "\tmale\t", 1), encoding="utf-8")
+    assert verify_cli([str(wave_file), str(pool_file)]) == 1
+    records = await read_topic(kafka.bootstrap_servers, topics.LOTTERY_EVENTS, at_least=4)
     events = [decode(r.value).envelope for r in records]
     kinds = Counter(e.event_type for e in events)
     assert kinds["RegisterImported"] == 1 and kinds["DrawCommitted"] == 1

@@ -30,6 +30,7 @@ import structlog
 from pydantic import BaseModel, Field
 
 from lottery.adapters import repository
+from lottery.domain import panels as core
 from lottery.domain.households import group_households
 from lottery.domain.register import age_band
 from lottery.service.register import DEFAULT_REGISTER_SEATS, R
@@ -66,15 +67,6 @@ class QuotaOverride(BaseModel):
     maximum: int = Field(ge=0)
 
 
-def _core() -> Any:
-    """The selection core, imported when first needed."""
-    try:
-        from lottery.domain import panels
-    except ImportError:  # pragma: no cover - only while the core is not installed
-        raise Refused(503, "the panel selection is not available in this build") from None
-    return panels
-
-
 async def record_answer(
     conn: asyncpg.Connection, district_id: str, answer: InvitationAnswered
 ) -> None:
@@ -98,19 +90,19 @@ async def record_answer(
 
 
 def _report(report: Any) -> dict[str, Any]:
+    if isinstance(report, core.InfeasibilityReport):
+        return report.to_dict()
     if isinstance(report, Mapping):
         return dict(report)
     if is_dataclass(report) and not isinstance(report, type):
         return asdict(report)
-    for name in ("to_dict", "as_dict", "model_dump"):
-        if hasattr(report, name):
-            result: dict[str, Any] = getattr(report, name)()
-            return result
     return {"en": str(report), "de": str(report)}
 
 
-async def _respondents(conn: asyncpg.Connection, district_id: str) -> list[Any]:
-    core = _core()
+async def _respondents(
+    conn: asyncpg.Connection, district_id: str, municipalities: Sequence[str]
+) -> list[core.Respondent]:
+    spelled = {m.casefold(): m for m in municipalities}
     rows = [r for r in await conn.fetch(R.respondents, district_id) if r["accepts"]]
     households = group_households(
         {str(r["invitee_id"]): r["household_key"] for r in rows if r["household_key"]}
@@ -120,7 +112,10 @@ async def _respondents(conn: asyncpg.Connection, district_id: str) -> list[Any]:
         features = {
             "age_band": r["age_band"] or r["register_age_band"],
             "gender": r["gender"] or r["register_gender"],
-            "municipality": r["municipality"] or r["register_municipality"],
+            "municipality": spelled.get(
+                (r["municipality"] or "").strip().casefold(), r["municipality"]
+            )
+            or r["register_municipality"],
         }
         answers = r["quota_answers"]
         answers = json.loads(answers) if isinstance(answers, str) else answers
@@ -136,33 +131,16 @@ async def _respondents(conn: asyncpg.Connection, district_id: str) -> list[Any]:
     return out
 
 
-def proportional(
-    population: Sequence[Mapping[str, Any]], seats: int, categories: Sequence[str] = CATEGORIES
-) -> list[tuple[str, str, int, int]]:
-    """Quotas in proportion to the register: floor and ceiling of each value's share."""
-    total = sum(int(r["n"]) for r in population)
-    quotas = []
-    for category in categories:
-        counts: dict[str, int] = {}
-        for r in population:
-            counts[r[category]] = counts.get(r[category], 0) + int(r["n"])
-        for value, n in sorted(counts.items()):
-            exact = seats * n / total if total else 0
-            quotas.append((category, value, int(exact), -int(-exact // 1)))
-    return quotas
-
-
 async def commit(
     conn: asyncpg.Connection,
     district_id: str,
     *,
-    method: str,
+    method: core.Method,
     overrides: Sequence[QuotaOverride],
     panel_count: int,
     randomness_source: str,
     actor: str,
 ) -> dict[str, Any]:
-    core = _core()
     if await repository.get_draw(conn, district_id, KIND) is not None:
         raise Refused(409, "the panel list of this district has been committed already")
     current = await conn.fetchrow(R.current_import, district_id)
@@ -170,25 +148,26 @@ async def commit(
         raise Refused(404, "no register extract has been imported for this district")
     district = await repository.get_district(conn, district_id)
     seats = district["register_seats"] if district else DEFAULT_REGISTER_SEATS
-    respondents = await _respondents(conn, district_id)
+    population = await conn.fetch(R.population, current["import_id"])
+    respondents = await _respondents(
+        conn, district_id, sorted({r["municipality"] for r in population})
+    )
     if len(respondents) < seats:
         raise Refused(
             422, f"{len(respondents)} invitees accepted, fewer than the {seats} register seats"
         )
-    population = await conn.fetch(R.population, current["import_id"])
     chosen = {(q.category, q.value): q for q in overrides}
-    quotas = [
-        core.Quota(category=c, value=v, minimum=lo, maximum=hi)
-        for c, v, lo, hi in proportional(population, seats)
-        if (c, v) not in chosen
-    ] + [
+    proportional = core.proportional_quotas(
+        [({c: r[c] for c in CATEGORIES}, int(r["n"])) for r in population], seats
+    )
+    quotas = [q for q in proportional if (q.category, q.value) not in chosen] + [
         core.Quota(category=q.category, value=q.value, minimum=q.minimum, maximum=q.maximum)
         for q in chosen.values()
     ]
     try:
         distribution = core.select_distribution(respondents, quotas, seats, method=method)
     except core.Infeasible as exc:
-        raise QuotasInfeasible(_report(exc.args[0] if exc.args else exc)) from None
+        raise QuotasInfeasible(_report(exc.report)) from None
     panels = core.panel_lottery(distribution, respondents, count=panel_count)
     digest = core.panel_list_digest(panels)
     draw_id = uuid.uuid4()
@@ -242,7 +221,6 @@ async def commit(
 async def draw(
     conn: asyncpg.Connection, district_id: str, *, seed: str, actor: str, now: datetime
 ) -> dict[str, Any]:
-    core = _core()
     row = await repository.lock_draw(conn, district_id, KIND)
     if row is None:
         raise Refused(404, "no panel list has been committed for this district")
@@ -251,7 +229,10 @@ async def draw(
     commitment = row["commitment"]
     commitment = json.loads(commitment) if isinstance(commitment, str) else commitment
     panels = [tuple(p) for p in commitment["panels"]]
-    index = core.panel_index_from_seed(seed, len(panels))
+    try:
+        index = core.panel_index_from_seed(seed, len(panels))
+    except ValueError as exc:
+        raise Refused(422, f"the seed is unusable: {exc}") from None
     seated = tuple(core.pick_panel(panels, index))
     record = {**commitment, "seed": seed, "panel_index": index, "seated": list(seated)}
     await repository.record_outcome(conn, row["draw_id"], seed, record, now)
@@ -295,7 +276,6 @@ async def published(conn: asyncpg.Connection, district_id: str) -> dict[str, Any
 
 def verify_panel(record: Mapping[str, Any]) -> list[str]:
     """Differences between a published panel record and its recomputation (none: match)."""
-    core = _core()
     try:
         panels = [tuple(p) for p in record["panels"]]
         differences = []

@@ -222,8 +222,8 @@ async def import_register(
         rows += len(records)
         if len(batches.records) >= BATCH or len(batches.errors) >= BATCH:
             await batches.flush()
-            if rows // 100_000 != (rows - len(records)) // 100_000:
-                log.info("register_import_progress", district_id=district_id, rows=rows)
+        if rows // 100_000 != (rows - len(records)) // 100_000:
+            log.info("register_import_progress", district_id=district_id, rows=rows)
 
     try:
         async for chunk in chunks:
@@ -419,6 +419,9 @@ async def draw_invitations(
         "import_id": str(import_id),
         "wave": request.wave,
         "earlier_waves": [str(w["draw_id"]) for w in waves],
+        "invited_earlier": sorted(
+            r["person_id"] for r in await conn.fetch(R.invited_before, district_id)
+        ),
         "seed": [list(s) for s in request.sources],
         "key": key,
         "letters_per_seat": per_seat,
