@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
@@ -32,3 +34,19 @@ class Settings(ServiceSettings):
     max_attempts: int = Field(default=200, ge=1)
     """Transient failures are retried this often before the message counts as failed."""
     lease_s: float = Field(default=60.0, gt=0)
+
+    registration_public_base_url: str = "http://127.0.0.1:8001"
+    """Registration's public pages (its ``public_base_url``): letters point to its answer form."""
+    letter_sender_line: str = (
+        "Zukunftswerkstätten · Innovationsregion Mitteldeutschland · Postfach 10 01 01 · "
+        "06108 Halle (Saale)"
+    )
+    """The return-address line above the address window, and where reply cards go."""
+    letter_render_batch: int = Field(default=10, ge=1, le=500)
+    letter_render_interval_s: float = Field(default=1.0, gt=0)
+
+    reminder_days_before: tuple[int, ...] = (7, 1)
+    reminder_local_time: time = time(9, 0)
+    reminder_timezone: str = "Europe/Berlin"
+    reminder_check_interval_s: float = Field(default=30.0, gt=0)
+    reminder_batch: int = Field(default=50, ge=1, le=1000)

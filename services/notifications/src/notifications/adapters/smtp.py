@@ -30,6 +30,8 @@ class OutgoingMail:
     html: str
     attachments: tuple[tuple[str, str, bytes], ...] = ()
     """(file name, MIME type, content)."""
+    inline_images: tuple[tuple[str, str, bytes], ...] = ()
+    """(content id, MIME type, content): images the HTML part shows as ``cid:<id>``."""
 
 
 def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
@@ -42,6 +44,14 @@ def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
     message["Message-ID"] = f"<{mail.message_id}@mitwirken>"
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
+    if mail.inline_images:
+        html_part = message.get_body(preferencelist=("html",))
+        assert html_part is not None
+        for cid, mime, content in mail.inline_images:
+            maintype, subtype = mime.split("/", 1)
+            html_part.add_related(
+                content, maintype=maintype, subtype=subtype, cid=f"<{cid}>", disposition="inline"
+            )
     for name, mime, content in mail.attachments:
         maintype, subtype = mime.split("/", 1)
         message.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)

@@ -26,6 +26,8 @@ TEMPLATES = (
     "waitlisted",
     "seat_offered",
     "idea_thanks",
+    "panel_seat_granted",
+    "reminder",
 )
 
 

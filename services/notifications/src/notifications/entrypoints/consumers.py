@@ -1,27 +1,47 @@
 """Notifications' event handlers: each records what the event means for whom, and
-stores the messages it causes (sent later by the dispatcher)."""
+stores the messages, letters and reminders it causes (sent or rendered later by the
+background loops)."""
 
 from __future__ import annotations
 
 import asyncpg
+import structlog
 
-from notifications.adapters import repository
+from notifications.adapters import letter_store, repository
 from notifications.adapters.templates import Renderer
 from notifications.domain.messages import MessageRequest, lottery_result
+from notifications.service import reminders
+from notifications.service.letters import record_invitations
 from notifications.service.messages import store_messages
+from notifications.service.register import confirm_ready_seats
 from shared.events import ReceivedEvent
-from shared.events.lottery import LotteryDrawn, SeatOffered
+from shared.events.lottery import (
+    InvitationsDrawn,
+    LotteryDrawn,
+    PanelDrawn,
+    ParticipantPromoted,
+    SeatDeclined,
+    SeatOffered,
+)
 from shared.events.registration import (
     ApplicationConfirmed,
     ApplicationReceived,
     ApplicationWithdrawn,
     IdeaSubmitted,
+    InvitationAnswered,
+    PersonalDataErased,
     WorkshopScheduled,
 )
 from shared.messaging.inbox import Handler
 
+log = structlog.get_logger(__name__)
 
-def make_handlers(renderer: Renderer) -> dict[str, Handler]:
+
+def make_handlers(
+    renderer: Renderer, policy: reminders.ReminderPolicy | None = None
+) -> dict[str, Handler]:
+    policy = policy or reminders.ReminderPolicy()
+
     async def send(
         conn: asyncpg.Connection, event: ReceivedEvent, requests: list[MessageRequest]
     ) -> None:
@@ -65,11 +85,70 @@ def make_handlers(renderer: Renderer) -> dict[str, Handler]:
         p = event.payload
         assert isinstance(p, ApplicationWithdrawn)
         await send(conn, event, [MessageRequest("withdrawal_confirmed", p.application_id)])
+        await reminders.cancel(conn, [p.application_id])
 
     async def on_lottery_drawn(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         p = event.payload
         assert isinstance(p, LotteryDrawn)
         await send(conn, event, lottery_result(p.seated, p.waitlist))
+        await reminders.schedule(
+            conn, event.envelope.district_id, list(p.seated), event.envelope.occurred_at, policy
+        )
+
+    async def on_participant_promoted(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, ParticipantPromoted)
+        await send(conn, event, [MessageRequest("seat_granted", p.application_id)])
+        await reminders.cancel(conn, [p.replaces])
+        await reminders.schedule(
+            conn, event.envelope.district_id, [p.application_id], event.envelope.occurred_at, policy
+        )
+
+    async def on_seat_declined(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, SeatDeclined)
+        await reminders.cancel(conn, [p.application_id])
+
+    async def confirm_register_seats(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        await confirm_ready_seats(
+            conn,
+            event.envelope.district_id,
+            renderer=renderer,
+            policy=policy,
+            now=event.envelope.occurred_at,
+        )
+
+    async def on_invitations_drawn(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, InvitationsDrawn)
+        await record_invitations(conn, event.envelope.district_id, p, event.envelope.occurred_at)
+        await confirm_register_seats(conn, event)
+
+    async def on_invitation_answered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, InvitationAnswered)
+        await letter_store.record_answer(
+            conn,
+            p.invitee_id,
+            event.envelope.district_id,
+            p.accepts,
+            str(p.email) if p.email else None,
+            p.language.value,
+        )
+        await confirm_register_seats(conn, event)
+
+    async def on_panel_drawn(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        p = event.payload
+        assert isinstance(p, PanelDrawn)
+        await letter_store.mark_seated(
+            conn, event.envelope.district_id, list(p.seated), event.envelope.event_id
+        )
+        await confirm_register_seats(conn, event)
+
+    async def on_personal_data_erased(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        assert isinstance(event.payload, PersonalDataErased)
+        erased = await letter_store.erase_district(conn, event.envelope.district_id)
+        log.info("district_erased", **{k: int(v) for k, v in erased.items()})
 
     async def on_seat_offered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         p = event.payload
@@ -96,4 +175,10 @@ def make_handlers(renderer: Renderer) -> dict[str, Handler]:
         LotteryDrawn.event_type: on_lottery_drawn,
         SeatOffered.event_type: on_seat_offered,
         IdeaSubmitted.event_type: on_idea_submitted,
+        ParticipantPromoted.event_type: on_participant_promoted,
+        SeatDeclined.event_type: on_seat_declined,
+        InvitationsDrawn.event_type: on_invitations_drawn,
+        InvitationAnswered.event_type: on_invitation_answered,
+        PanelDrawn.event_type: on_panel_drawn,
+        PersonalDataErased.event_type: on_personal_data_erased,
     }

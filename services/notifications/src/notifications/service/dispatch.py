@@ -59,7 +59,14 @@ async def _send_one(
         text=row["body_text"],
         html=row["body_html"],
         attachments=tuple(
-            (a["name"], a["mime"], base64.b64decode(a["content"])) for a in attachments
+            (a["name"], a["mime"], base64.b64decode(a["content"]))
+            for a in attachments
+            if not a.get("cid")
+        ),
+        inline_images=tuple(
+            (a["cid"], a["mime"], base64.b64decode(a["content"]))
+            for a in attachments
+            if a.get("cid")
         ),
     )
     try:

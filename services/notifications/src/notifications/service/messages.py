@@ -17,13 +17,18 @@ import asyncpg
 
 from notifications.adapters import repository
 from notifications.adapters.calendar import workshop_invitation
+from notifications.adapters.pdf import qr_png
 from notifications.adapters.templates import Renderer
+from notifications.domain.letters import checkin_payload
 from notifications.domain.messages import MessageRequest
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOTIFY_CHANNEL = "deliveries"
-CALENDAR_TEMPLATES = frozenset({"seat_granted", "seat_offered"})
+CALENDAR_TEMPLATES = frozenset({"seat_granted", "seat_offered", "panel_seat_granted"})
 """Messages that give a seat carry the workshop as a calendar invitation."""
+CHECKIN_TEMPLATES = frozenset({"seat_granted", "panel_seat_granted", "reminder"})
+"""Messages to seat holders carry their personal check-in QR code (inline image)."""
+CHECKIN_CID = "checkin-qr"
 
 
 def workshop_values(row: asyncpg.Record | None, language: str) -> dict[str, Any]:
@@ -72,10 +77,23 @@ async def store_messages(
             "workshop": workshop_values(workshop, language),
             "confirmation_url": None,
             "withdrawal_url": person["withdrawal_url"],
+            "checkin_code": None,
+            "checkin_cid": CHECKIN_CID,
             **request.values,
         }
+        if request.template in CHECKIN_TEMPLATES:
+            values["checkin_code"] = checkin_payload(district_id, request.recipient_ref)
         message = renderer.render(request.template, language, values)
         attachments = []
+        if values["checkin_code"]:
+            attachments.append(
+                {
+                    "name": "check-in.png",
+                    "mime": "image/png",
+                    "content": base64.b64encode(qr_png(values["checkin_code"])).decode("ascii"),
+                    "cid": CHECKIN_CID,
+                }
+            )
         if (
             request.template in CALENDAR_TEMPLATES
             and workshop is not None
