@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import asyncpg
 
 from lottery.adapters import repository
-from lottery.service import draws, panel
+from lottery.service import draws, erasure, panel
 from lottery.settings import Settings
 from shared.events import ReceivedEvent
 from shared.events.registration import (
@@ -16,6 +16,7 @@ from shared.events.registration import (
     ApplicationsClosed,
     ApplicationWithdrawn,
     InvitationAnswered,
+    PersonalDataErased,
     WorkshopScheduled,
 )
 from shared.messaging.inbox import Handler
@@ -62,7 +63,12 @@ def make_handlers(settings: Settings) -> dict[str, Handler]:
         assert isinstance(p, InvitationAnswered)
         await panel.record_answer(conn, event.envelope.district_id, p)
 
+    async def on_personal_data_erased(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
+        assert isinstance(event.payload, PersonalDataErased)
+        await erasure.erase_district(conn, event.envelope.district_id)
+
     return {
+        PersonalDataErased.event_type: on_personal_data_erased,
         InvitationAnswered.event_type: on_invitation_answered,
         WorkshopScheduled.event_type: on_workshop_scheduled,
         ApplicationReceived.event_type: on_application_received,

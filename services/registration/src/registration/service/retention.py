@@ -23,7 +23,11 @@ from shared.sql import load_queries
 Q = load_queries(Path(__file__).parents[1] / "adapters" / "sql" / "retention.sql")
 log = structlog.get_logger(__name__)
 
-ERASURES: tuple[str, ...] = (Q.erase_applications, Q.erase_idea_authors)
+ERASURES: tuple[str, ...] = (
+    Q.erase_applications,
+    Q.erase_idea_authors,
+    Q.erase_invitation_answers,
+)
 """Every statement that erases a district's personal data in registration's store."""
 
 

@@ -33,5 +33,14 @@ UPDATE ideas
        author_email = NULL
  WHERE district_id = $1;
 
+-- name: erase_invitation_answers
+-- Contact data an invitee gave with the answer; the quota attributes are pseudonymous
+-- (the panel's published probabilities rest on them) and stay.
+UPDATE invitation_answers
+   SET email = NULL,
+       phone = NULL,
+       entered_by = NULL
+ WHERE district_id = $1;
+
 -- name: mark_erased
 UPDATE districts SET personal_data_erased_at = $2 WHERE district_id = $1;
