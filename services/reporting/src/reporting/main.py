@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from reporting.entrypoints.consumers import HANDLERS, TOPICS
 from reporting.entrypoints.exports import router as exports_router
+from reporting.entrypoints.guidelines import router as guidelines_router
 from reporting.entrypoints.http import router
 from reporting.entrypoints.pages import router as pages_router
 from reporting.settings import Settings
@@ -28,7 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             migrations_dir=MIGRATIONS,
             handlers=HANDLERS,
             subscribes_to=TOPICS,
-            routers=[router, exports_router, pages_router],
+            routers=[router, exports_router, pages_router, guidelines_router],
             title="mitwirken reporting",
         )
     )

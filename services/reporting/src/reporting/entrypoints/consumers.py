@@ -20,6 +20,7 @@ import asyncpg
 from reporting.adapters import repository
 from reporting.adapters.repository import W
 from reporting.domain.figures import age_band
+from reporting.service import workshop_day
 from shared import topics
 from shared.events import EVENT_TYPES, ReceivedEvent
 from shared.events.lottery import (
@@ -275,6 +276,7 @@ _READ_MODELS: dict[str, Shape] = {
     SeatDeclined.event_type: _declined,
     NotificationSent.event_type: _notification,
     NotificationFailed.event_type: _notification,
+    **workshop_day.READ_MODELS,
 }
 
 

@@ -18,6 +18,7 @@ from reporting.adapters import repository
 from reporting.adapters.repository import R
 from reporting.domain.figures import days_left, rate
 from reporting.domain.representativeness import ATTRIBUTES, compare
+from reporting.service import workshop_day
 
 CHANNELS = ("web", "reply_card")
 
@@ -203,4 +204,5 @@ async def figures(
             "by_field_of_action": {(r["field_of_action"] or "(ohne)"): int(r["n"]) for r in ideas},
         },
         "notifications": notifications,
+        "attendance": await workshop_day.attendance(conn, district_id),
     }
