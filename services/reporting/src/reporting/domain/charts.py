@@ -13,7 +13,7 @@ from html import escape
 
 PALETTE = ("#1f6f8b", "#e07a1f", "#5a9b3c", "#a23e48", "#6b5b95")
 _W, _H = 480, 260
-_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 10, 46, 30
+_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 10, 56, 30
 _ROTATE_FROM = 9
 """From this many categories on, or where labels do not fit, they are set at a slant."""
 _VALUES_UP_TO = 24
@@ -24,7 +24,7 @@ def _nice_max(value: float) -> int:
     value = math.ceil(value)
     if value <= 5:
         return 5
-    step = int(10 ** (len(str(value)) - 1))
+    step = max(1, int(10 ** (len(str(value)) - 1)) // 2)
     return ((value + step - 1) // step) * step
 
 
@@ -55,6 +55,8 @@ def bar_chart(
     height += 70 if slanted else 0
     # Headroom above the tallest bar for its value label.
     top = _nice_max(1.12 * max((v for vs in series.values() for v in vs), default=0))
+    if unit.strip() == "%":
+        top = min(top, 100)  # a share never exceeds the whole
     plot_w = width - _LEFT - _RIGHT
     plot_h = height - _TOP - bottom
     group_w = plot_w / max(1, len(categories))
