@@ -26,6 +26,7 @@ from shared.events.lottery import (
 )
 from shared.settings import DEVELOPMENT_SECRET
 from tests.registration.support import applicant, book
+from tests.support.browser import artifact_path
 from tests.support.kafka import produce, read_topic
 from tests.support.services import eventually, fetchval, running, settings_for
 
@@ -56,8 +57,27 @@ async def card(client: Any, n: int, given: str, family: str) -> uuid.UUID:
     return uuid.UUID(r.json()["application_id"])
 
 
+async def on_the_phone(page: Any, client: Any) -> None:
+    """A phone-sized page whose requests go to the service in this process."""
+    await page.set_viewport_size({"width": 390, "height": 844})
+
+    async def forward(route: Any) -> None:
+        request = route.request
+        response = await client.request(
+            request.method,
+            request.url.replace("http://desk.test", ""),
+            headers={k: v for k, v in request.headers.items() if k.lower() != "host"},
+            content=request.post_data_buffer,
+        )
+        await route.fulfill(
+            status=response.status_code, headers=dict(response.headers), body=response.content
+        )
+
+    await page.route("http://desk.test/**", forward)
+
+
 async def test_check_in_by_code_and_by_name_and_the_guidelines(
-    kafka: Tansu, database_url: str
+    kafka: Tansu, database_url: str, page: Any
 ) -> None:
     settings = Settings(**settings_for(kafka.bootstrap_servers, database_url))
     async with running(create_app(settings, districts=book())) as (client, _):
@@ -121,9 +141,9 @@ async def test_check_in_by_code_and_by_name_and_the_guidelines(
             )
         )
 
-        page = await client.get(f"{BASE}/check-in")
-        assert page.status_code == 200 and 'id="search-form"' in page.text
-        assert "BarcodeDetector" in page.text and "sessionStorage" in page.text
+        html = await client.get(f"{BASE}/check-in")
+        assert html.status_code == 200 and 'id="search-form"' in html.text
+        assert "BarcodeDetector" in html.text and "sessionStorage" in html.text
 
         scanned = await client.post(
             f"{BASE}/check-in", json={"code": f" MWCHECKIN:halle:{held}"}, headers=HALLE
@@ -159,9 +179,22 @@ async def test_check_in_by_code_and_by_name_and_the_guidelines(
             f"{BASE}/check-in/search", params={"q": "ole brandt"}, headers=HALLE
         )
         assert [p["half"] for p in brandt.json()] == ["register"]
+        # At the desk on a phone: sign in, search by name, check in with one tap.
+        await on_the_phone(page, client)
+        await page.goto(f"http://desk.test{BASE}/check-in")
+        await page.fill("#token", HALLE["Authorization"].removeprefix("Bearer "))
+        await page.click("#login-form button")
+        await page.fill("#q", "Brandt")
+        await page.click("#search-form button")
+        await page.click("text=Einchecken: Ole Brandt")
+        await page.wait_for_selector("#status.ok")
+        assert "checked in: Ole Brandt" in await page.inner_text("#status")
+        assert "Melderegister / register: 1 / 1" in await page.inner_text("#counts")
+        await page.screenshot(path=str(artifact_path("check-in-phone.png")), full_page=True)
         register = await client.post(
             f"{BASE}/check-in", json={"participant_id": str(invitee)}, headers=HALLE
         )
+        assert register.json()["already_checked_in"] is True
         assert register.json()["attendance"] == {
             "applicants": {"seated": 2, "checked_in": 2},
             "register": {"seated": 1, "checked_in": 1},

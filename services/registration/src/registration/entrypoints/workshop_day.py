@@ -258,7 +258,7 @@ button.secondary{background:#e8eef5;color:#0b4f8a}
 .ok{background:#e3f4e3;border:2px solid #1a7f1a}.bad{background:#fde8e8;border:2px solid #a11}
 ul{list-style:none;padding:0}li{border-bottom:1px solid #ccc;padding:.6rem 0}
 video{width:100%;max-height:50vh;background:#000;margin-top:.5rem}
-.en{color:#555;font-size:.9em}[hidden]{display:none!important}
+.en{color:#555;font-size:.9em}button .en{color:inherit}[hidden]{display:none!important}
 #counts{font-variant-numeric:tabular-nums}
 </style>
 </head>
