@@ -15,28 +15,33 @@ from shared.sql import load_queries
 Q = load_queries(Path(__file__).parent / "sql" / "letters.sql")
 
 
-async def upsert_invitee(
+async def upsert_invitees(
     conn: asyncpg.Connection,
     district_id: str,
     wave: int,
-    invitee: Invitee,
+    invitees: tuple[Invitee, ...],
     response_deadline: date | None,
 ) -> None:
-    await conn.execute(
+    await conn.executemany(
         Q.upsert_invitee,
-        invitee.invitee_id,
-        district_id,
-        wave,
-        invitee.invitation_code,
-        invitee.given_name,
-        invitee.family_name,
-        invitee.doctorate,
-        invitee.street,
-        invitee.house_number,
-        invitee.address_supplement,
-        invitee.postal_code,
-        invitee.municipality,
-        response_deadline,
+        [
+            (
+                i.invitee_id,
+                district_id,
+                wave,
+                i.invitation_code,
+                i.given_name,
+                i.family_name,
+                i.doctorate,
+                i.street,
+                i.house_number,
+                i.address_supplement,
+                i.postal_code,
+                i.municipality,
+                response_deadline,
+            )
+            for i in invitees
+        ],
     )
 
 
@@ -82,6 +87,23 @@ async def add_letter(
     if added is not None:
         await conn.execute(Q.drop_bundle, district_id, kind, wave)
     return added is not None
+
+
+async def add_letters(
+    conn: asyncpg.Connection,
+    *,
+    kind: str,
+    district_id: str,
+    wave: int,
+    invitee_ids: list[uuid.UUID],
+    letter_date: date,
+) -> int:
+    """Pending letters for many people at once; returns how many were new."""
+    await lock_set(conn, district_id, kind, wave)
+    added = await conn.fetch(Q.add_letters, kind, district_id, wave, invitee_ids, letter_date)
+    if added:
+        await conn.execute(Q.drop_bundle, district_id, kind, wave)
+    return len(added)
 
 
 async def claim_pending(conn: asyncpg.Connection, limit: int) -> list[asyncpg.Record]:

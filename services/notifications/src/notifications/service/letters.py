@@ -60,19 +60,17 @@ def local_date(at: datetime) -> date:
 async def record_invitations(
     conn: asyncpg.Connection, district_id: str, drawn: InvitationsDrawn, occurred_at: datetime
 ) -> int:
-    added = 0
-    for invitee in drawn.invitees:
-        await letter_store.upsert_invitee(
-            conn, district_id, drawn.wave, invitee, drawn.response_deadline
-        )
-        added += await letter_store.add_letter(
-            conn,
-            kind=INVITATION,
-            district_id=district_id,
-            wave=drawn.wave,
-            invitee_id=invitee.invitee_id,
-            letter_date=local_date(occurred_at),
-        )
+    await letter_store.upsert_invitees(
+        conn, district_id, drawn.wave, drawn.invitees, drawn.response_deadline
+    )
+    added = await letter_store.add_letters(
+        conn,
+        kind=INVITATION,
+        district_id=district_id,
+        wave=drawn.wave,
+        invitee_ids=[i.invitee_id for i in drawn.invitees],
+        letter_date=local_date(occurred_at),
+    )
     await conn.execute("SELECT pg_notify($1, '')", LETTERS_CHANNEL)
     return added
 

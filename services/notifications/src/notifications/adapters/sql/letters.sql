@@ -144,3 +144,9 @@ SELECT letter_id FROM letters
 WHERE district_id = $1 AND kind = $2 AND wave = $3 AND status = 'rendered'
 ORDER BY letter_id
 FOR SHARE;
+
+-- name: add_letters
+INSERT INTO letters (letter_id, kind, district_id, wave, invitee_id, letter_date)
+SELECT gen_random_uuid(), $1, $2, $3, id, $5 FROM unnest($4::uuid[]) AS id
+ON CONFLICT (kind, invitee_id) DO NOTHING
+RETURNING letter_id;
