@@ -27,6 +27,7 @@ ERASURES: tuple[str, ...] = (
     Q.erase_applications,
     Q.erase_idea_authors,
     Q.erase_invitation_answers,
+    Q.erase_invitee_names,
 )
 """Every statement that erases a district's personal data in registration's store."""
 

@@ -36,6 +36,8 @@ READ_MODEL_TABLES: tuple[str, ...] = (
     "panel_members",
     "population",
     "erasures",
+    "check_ins",
+    "guidelines",
 )
 
 Row = dict[str, Any]

@@ -42,5 +42,9 @@ UPDATE invitation_answers
        entered_by = NULL
  WHERE district_id = $1;
 
+-- name: erase_invitee_names
+-- The register invitees' names kept for the search at check-in.
+DELETE FROM register_invitee_names WHERE district_id = $1;
+
 -- name: mark_erased
 UPDATE districts SET personal_data_erased_at = $2 WHERE district_id = $1;
