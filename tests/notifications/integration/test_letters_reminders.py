@@ -374,7 +374,10 @@ async def test_reminders_fire_once_across_restarts_and_failures_are_shown(
                     "LIKE '%NotificationFailed%'",
                 )
             )
-        assert smtp.mailbox.to("anna@example.org")[0].message["Subject"].startswith("Sie haben")
+        [seat] = smtp.mailbox.to("anna@example.org")
+        assert seat.message["Subject"] == "Sie haben einen Platz in der Zukunftswerkstatt"
+        assert f"MWCHECKIN:halle:{people['anna'][0]}" in seat.text()
+        assert 'src="cid:checkin-qr"' in seat.html()
 
         # A restart later: the clock is past the first reminder.
         nine_past_one = time(9, 1)  # Berlin time, whichever offset it has that day
