@@ -14,8 +14,10 @@ from pypdf import PdfReader
 
 from reporting.entrypoints.consumers import on_any_event
 from reporting.entrypoints.guidelines import render_html
+from reporting.entrypoints.html import dashboard as dashboard_html
 from reporting.guidelines_report import render_pdf
 from reporting.main import MIGRATIONS
+from reporting.service.figures import figures
 from reporting.service.workshop_day import report
 from shared.db import migrate, migration_files
 from shared.events import Envelope, Event, decode
@@ -129,3 +131,14 @@ async def test_attendance_and_the_report_of_a_district(conn: asyncpg.Connection)
     assert "Busse im Stundentakt" in page
     region = await report(conn, None, now=NOW)
     assert region["attendance"]["total"]["checked_in"] == 3
+
+    # The staff dashboard shows who came next to who held a seat.
+    staff_view = dashboard_html(
+        await figures(conn, "burgenland", now=NOW),
+        [],
+        title="Auswertung",
+        query=None,
+        links={},
+        hidden={},
+    )
+    assert "Anwesend am Workshoptag (Bewerbungen)</th><td>3 von 6" in staff_view

@@ -217,6 +217,7 @@ def dashboard(
                 f"{seats['register']['filled']} von {seats['register']['seats']}",
             ),
             ("Warteliste", figures["waitlist"]["length"]),
+            *_attendance_rows(figures.get("attendance")),
             ("Einladungen versandt", register["invited"]),
             ("Antworten (Zusagen / Absagen)", f"{register['accepted']} / {register['declined']}"),
             ("Rücklaufquote", _percent(register["response_rate"])),
@@ -341,3 +342,18 @@ def transparency(district_id: str, figures: Mapping[str, Any], lottery_url: str)
 def query_url(path: str, params: Mapping[str, str | None]) -> str:
     clean = {k: v for k, v in params.items() if v}
     return path + ("?" + urlencode(clean) if clean else "")
+
+
+def _attendance_rows(attendance: dict[str, Any] | None) -> list[tuple[str, Any]]:
+    """Who came on the day next to who held a seat, per half (empty before check-in)."""
+    if not attendance or not attendance["total"]["seated"]:
+        return []
+    labels = {"applicants": "Bewerbungen", "register": "Melderegister", "total": "gesamt"}
+    return [
+        (
+            f"Anwesend am Workshoptag ({labels[half]})",
+            f"{attendance[half]['checked_in']} von {attendance[half]['seated']}",
+        )
+        for half in ("applicants", "register", "total")
+        if half in attendance
+    ]
