@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
@@ -94,6 +95,7 @@ class ServiceRuntime:
             self.producer,
             batch_size=s.outbox_batch_size,
             poll_interval_s=s.outbox_poll_interval_s,
+            published_retention=timedelta(hours=s.outbox_published_retention_hours),
         )
         self._relay_task = asyncio.create_task(self.relay.run(), name=f"{self.spec.name}-relay")
         if self.spec.handlers:

@@ -41,6 +41,9 @@ class ServiceSettings(BaseSettings):
 
     outbox_batch_size: int = Field(default=500, ge=1, le=10_000)
     outbox_poll_interval_s: float = Field(default=0.5, gt=0)
+    outbox_published_retention_hours: float = Field(default=24.0, ge=0)
+    """Published messages stay this long in the outbox (for operators), then go: the
+    topics hold them, and their payloads may carry personal data."""
     handler_attempts: int = Field(default=3, ge=1, le=20)
     """How often one event's handler is tried before the event goes to the dead-letter topic."""
 

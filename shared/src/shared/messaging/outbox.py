@@ -19,6 +19,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
@@ -81,6 +82,25 @@ async def append_raw(
     await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
 
 
+async def forget_published(conn: asyncpg.Connection, district_id: str) -> int:
+    """Delete the district's published messages (their payloads may carry personal
+    data); part of erasing a district. Unpublished ones stay until they are sent."""
+    status = await conn.execute(
+        "DELETE FROM outbox WHERE published_at IS NOT NULL AND key = $1",
+        partition_key(district_id),
+    )
+    return int(status.split()[-1])
+
+
+async def purge_published(conn: asyncpg.Connection, older_than: timedelta) -> int:
+    """Delete messages published more than ``older_than`` ago: the topics hold them, and
+    the outbox must not keep personal data longer than it needs to."""
+    status = await conn.execute(
+        "DELETE FROM outbox WHERE published_at < now() - $1::interval", older_than
+    )
+    return int(status.split()[-1])
+
+
 async def pending_count(conn: asyncpg.Connection) -> int:
     return int(await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL"))
 
@@ -95,9 +115,14 @@ class OutboxRelay:
         *,
         batch_size: int = 500,
         poll_interval_s: float = 0.5,
+        published_retention: timedelta = timedelta(hours=24),
+        purge_interval_s: float = 600.0,
     ) -> None:
         self._pool = pool
         self._producer = producer
+        self._published_retention = published_retention
+        self._purge_interval_s = purge_interval_s
+        self._last_purge = float("-inf")
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._wakeup = asyncio.Event()
@@ -115,6 +140,7 @@ class OutboxRelay:
         try:
             while not self._stopping:
                 try:
+                    await self._purge_if_due()
                     sent = await self.publish_batch()
                 except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
                     log.warning("outbox_relay_retry", error=type(exc).__name__)
@@ -135,6 +161,16 @@ class OutboxRelay:
                 await listener.remove_listener(NOTIFY_CHANNEL, self._on_notify)
             finally:
                 await self._pool.release(listener)
+
+    async def _purge_if_due(self) -> None:
+        now = asyncio.get_running_loop().time()
+        if now - self._last_purge < self._purge_interval_s:
+            return
+        self._last_purge = now
+        async with self._pool.acquire() as conn:
+            purged = await purge_published(conn, self._published_retention)
+        if purged:
+            log.info("outbox_published_purged", count=purged)
 
     def _on_notify(self, *_: Any) -> None:
         self._wakeup.set()

@@ -13,6 +13,7 @@ from pathlib import Path
 import asyncpg
 import structlog
 
+from shared.messaging import outbox
 from shared.sql import load_queries
 
 Q = load_queries(Path(__file__).parents[1] / "adapters" / "sql" / "erasure.sql")
@@ -22,4 +23,5 @@ log = structlog.get_logger(__name__)
 async def erase_district(conn: asyncpg.Connection, district_id: str) -> None:
     records = await conn.execute(Q.erase_register_records, district_id)
     await conn.execute(Q.erase_import_errors, district_id)
+    await outbox.forget_published(conn, district_id)  # InvitationsDrawn carries names
     log.info("personal_data_erased", district_id=district_id, register_records=records)

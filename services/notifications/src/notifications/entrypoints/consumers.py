@@ -32,6 +32,7 @@ from shared.events.registration import (
     PersonalDataErased,
     WorkshopScheduled,
 )
+from shared.messaging import outbox
 from shared.messaging.inbox import Handler
 
 log = structlog.get_logger(__name__)
@@ -148,6 +149,8 @@ def make_handlers(
     async def on_personal_data_erased(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         assert isinstance(event.payload, PersonalDataErased)
         erased = await letter_store.erase_district(conn, event.envelope.district_id)
+        # Dead letters keep the original bytes, names included.
+        await outbox.forget_published(conn, event.envelope.district_id)
         log.info("district_erased", **{k: int(v) for k, v in erased.items()})
 
     async def on_seat_offered(conn: asyncpg.Connection, event: ReceivedEvent) -> None:

@@ -56,6 +56,7 @@ async def erase_district(
             return False
         for statement in ERASURES:
             await conn.execute(statement, district_id)
+        await outbox.forget_published(conn, district_id)
         await conn.execute(Q.mark_erased, district_id, now)
         await outbox.append(
             conn,

@@ -43,6 +43,7 @@ from shared.events.registration import (
     PersonalDataErased,
     WorkshopScheduled,
 )
+from shared.messaging import outbox
 from shared.messaging.inbox import Handler
 
 TOPICS: tuple[str, ...] = (
@@ -192,6 +193,7 @@ async def _erased(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
     district, p = event.envelope.district_id, event.payload
     assert isinstance(p, PersonalDataErased)
     await repository.execute(conn, W.erase_personal_data, district, p.erased_at)
+    await outbox.forget_published(conn, district)  # dead letters keep the original bytes
 
 
 async def _committed(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
