@@ -23,14 +23,25 @@ def up(
     home: Path = typer.Option(PROJECT_ROOT / ".mitwirken", help="Where local data and logs live."),
     kafka_port: int = typer.Option(19092, help="Port of the local Kafka-protocol broker."),
     postgres_port: int = typer.Option(15432, help="Port of the local PostgreSQL."),
+    mailbox_port: int = typer.Option(8025, help="Port of the local mailbox's web view."),
+    smtp_port: int = typer.Option(2525, help="Port of the local SMTP server."),
 ) -> None:
     """Start broker, database and the four services locally; Ctrl-C stops everything."""
+    import os
+
     from mitwirken.stack import LocalStack
 
+    extra_env = {}
+    if "REGISTRATION_PUBLIC_RATE_LIMIT_PER_MINUTE" not in os.environ:
+        # One machine is every resident here: `mitwirken demo` applies hundreds of times.
+        extra_env["REGISTRATION_PUBLIC_RATE_LIMIT_PER_MINUTE"] = "100000"
     stack = LocalStack(
         home=home,
         kafka_port=kafka_port,
         postgres_port=postgres_port,
+        mailbox_port=mailbox_port,
+        smtp_port=smtp_port,
+        extra_env=extra_env,
         on_event=lambda line: console.print(f"[dim]·[/dim] {line}"),
     )
     stop = threading.Event()
@@ -42,6 +53,7 @@ def up(
         table.add_column("what")
         table.add_column("address")
         s = stack.services
+        table.add_row("Resident pages (apply, ideas)", s["registration"].base_url + "/")
         table.add_row("Application API (registration)", s["registration"].base_url + "/docs")
         table.add_row("Staff figures (reporting)", s["reporting"].base_url + "/docs")
         table.add_row("Mailbox (e-mails sent locally)", stack.mailbox_url)
@@ -51,7 +63,7 @@ def up(
         table.add_row("PostgreSQL", stack.postgres.url if stack.postgres else "")
         table.add_row("Logs", str(home / "logs"))
         console.print(table)
-        console.print("Press Ctrl-C to stop.")
+        console.print("Press Ctrl-C to stop. Play a whole rollout: ./mitwirken demo")
         stop.wait()
     except KeyboardInterrupt:
         pass
@@ -150,3 +162,48 @@ def verify(record: Path = typer.Argument(..., help="An audit record (JSON) as pu
     from lottery.entrypoints.cli import main
 
     raise typer.Exit(main([str(record)]))
+
+
+@app.command()
+def demo(
+    district: str | None = typer.Option(None, help="The district to play (default: the first)."),
+    applications: int = typer.Option(300, min=10, help="How many applications residents make."),
+    register: int = typer.Option(3000, min=100, help="People in the synthetic register."),
+    seed: int = typer.Option(2040, help="Seed of the synthetic data (same seed, same people)."),
+    registration_url: str = typer.Option("http://127.0.0.1:8001"),
+    lottery_url: str = typer.Option("http://127.0.0.1:8002"),
+    notifications_url: str = typer.Option("http://127.0.0.1:8003"),
+    reporting_url: str = typer.Option("http://127.0.0.1:8004"),
+    mailbox_url: str = typer.Option("http://127.0.0.1:8025"),
+    kafka: str = typer.Option("127.0.0.1:19092", help="The local broker (bootstrap servers)."),
+    json_out: Path | None = typer.Option(None, "--json", help="Also write the summary as JSON."),
+) -> None:
+    """Play one complete district rollout on the running system (`mitwirken up`)."""
+    import json
+
+    import httpx
+
+    from mitwirken.demo import DemoOptions, Endpoints, run_demo
+
+    endpoints = Endpoints(
+        registration=registration_url.rstrip("/"),
+        lottery=lottery_url.rstrip("/"),
+        notifications=notifications_url.rstrip("/"),
+        reporting=reporting_url.rstrip("/"),
+        mailbox=mailbox_url.rstrip("/"),
+        kafka=kafka,
+    )
+    try:
+        httpx.get(endpoints.registration + "/health/ready", timeout=5).raise_for_status()
+    except httpx.HTTPError:
+        console.print(
+            f"[red]The system is not running at {endpoints.registration}: start it with "
+            "`./mitwirken up` in another terminal first.[/red]"
+        )
+        raise typer.Exit(1) from None
+    options = DemoOptions(
+        district=district, applications=applications, register=register, seed=seed
+    )
+    summary = run_demo(endpoints, options, console)
+    if json_out is not None:
+        json_out.write_text(json.dumps(summary.as_dict(), indent=2, ensure_ascii=False) + "\n")
