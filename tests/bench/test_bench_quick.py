@@ -19,5 +19,8 @@ def test_quick_benchmark_produces_every_figure(tmp_path: Path) -> None:
     names = {row["name"] for row in report["rows"]}
     assert any(n.startswith("intake: HTTP → published") for n in names)
     assert any(n.startswith("event handling: reporting") for n in names)
+    assert any(n.startswith("replay: rebuild reporting") for n in names)
+    assert any(n.startswith("register") for n in names), names
+    assert any(n.startswith("panel") for n in names), names
     assert all(row["value"] > 0 for row in report["rows"]), report["rows"]
     assert report["machine"]["cpus"] >= 1
