@@ -103,6 +103,7 @@ class Portfolio:
         h = _highs()
         h.setOptionValue("presolve", "off")
         h.setOptionValue("solver", "simplex")
+        h.setOptionValue("simplex_strategy", 4)
         self.sizes = np.array(model.sizes, dtype=np.float64)
         n = len(model)
         h.addVar(0.0, 1.0)  # z
@@ -114,12 +115,21 @@ class Portfolio:
         self.h = h
         self.n = n
         self.panels: list[tuple[int, ...]] = []
+        self._matrix = np.zeros((64, n), dtype=np.float64)
         self.fixed: dict[int, float] = {}
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The panels as rows of counts per type."""
+        return self._matrix[: len(self.panels)]
 
     def add(self, counts: tuple[int, ...]) -> None:
         rows = [0] + [t + 1 for t, c in enumerate(counts) if c]
         values = [1.0] + [c / self.sizes[t] for t, c in enumerate(counts) if c]
         self.h.addCol(0.0, 0.0, INF, len(rows), np.array(rows, dtype=np.int32), np.array(values))
+        if len(self.panels) == len(self._matrix):
+            self._matrix = np.concatenate([self._matrix, np.zeros_like(self._matrix)])
+        self._matrix[len(self.panels)] = counts
         self.panels.append(counts)
 
     def fix(self, t: int, level: float) -> None:

@@ -32,6 +32,7 @@ from lottery.domain.panels.model import (
     Respondent,
     TypePanel,
 )
+from lottery.domain.panels.swaps import SwapSearch
 from lottery.domain.panels.types import TypeModel, compress
 
 IMPROVEMENT = 1e-9
@@ -41,6 +42,8 @@ FIX_PRICE = 1e-6
 MAX_PANELS = 20_000
 LOOSE_GAP = 1e-2
 TIGHT_GAP = 1e-9
+STARTS = 4
+ADD = 1000
 
 
 def select_distribution(
@@ -64,9 +67,10 @@ def select_distribution(
     portfolio = Portfolio(model)
     portfolio.add(first[0])
     known = {first[0]}
+    swaps = SwapSearch(model)
     unfixed = set(range(len(model)))
     while unfixed:
-        level = _maximise_lowest(portfolio, finder, known)
+        level = _maximise_lowest(portfolio, finder, swaps, known)
         if method == "maximin":
             break
         prices = portfolio.type_duals()
@@ -81,16 +85,29 @@ def select_distribution(
 
 
 def _maximise_lowest(
-    portfolio: Portfolio, finder: PanelFinder, known: set[tuple[int, ...]]
+    portfolio: Portfolio,
+    finder: PanelFinder,
+    swaps: SwapSearch,
+    known: set[tuple[int, ...]],
 ) -> float:
     """Add panels until none raises the lowest probability of the unfixed types.
 
-    The panel search first runs with a loose gap (any improving panel will do); only
-    when it finds none is it asked to prove, with a tight gap, that none exists.
+    Better panels come first from swaps on the panels that are worth most at the
+    current prices; when swaps find none, the integer program searches with a loose gap
+    (any better panel will do) and, when that finds none either, proves with a tight
+    gap that none exists.
     """
     gap = LOOSE_GAP
     while True:
         level, _, bound, prices = portfolio.solve()
+        worth = portfolio.matrix @ prices
+        starts = [portfolio.panels[i] for i in np.argsort(-worth, kind="stable")[:STARTS]]
+        fresh = [c for c in swaps.better(starts, prices, bound + IMPROVEMENT) if c not in known]
+        if fresh:
+            for counts in fresh[:ADD]:
+                portfolio.add(counts)
+                known.add(counts)
+            continue
         found = finder.best(prices, gap)
         if found is None:  # pragma: no cover - the first panel proved feasibility
             raise RuntimeError("the panel search failed after a panel had been found")
