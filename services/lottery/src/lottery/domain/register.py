@@ -16,6 +16,7 @@ Invariants:
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -76,13 +77,28 @@ SEX_VALUES: dict[str, str] = {
     "ohne angabe": "not_stated",
     "not_stated": "not_stated",
 }
-_BLOCKED = frozenset({"1", "j", "ja", "y", "yes", "true", "x", "wahr", "gesperrt"})
-_UNBLOCKED = frozenset({"", "0", "n", "nein", "no", "false", "falsch"})
+BLOCKED_VALUES = frozenset({"1", "j", "ja", "y", "yes", "true", "x", "wahr", "gesperrt"})
+UNBLOCKED_VALUES = frozenset({"", "0", "n", "nein", "no", "false", "falsch"})
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _GERMAN_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
 _POSTAL_CODE = re.compile(r"\d{5}", re.ASCII)
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+WHITESPACE = " \t\n\r\v\f"
+"""What is trimmed from a value: ASCII white space only (the database trims alike)."""
 _MAX_LENGTH = 200
+MAX_LENGTH = _MAX_LENGTH
+_FOLD = str.maketrans("ÄÖÜ", "äöü")
+
+
+def fold_case(text: str) -> str:
+    """Lower case of ASCII letters and the umlauts: all the yes/no and sex values need,
+    and what the database does alike whatever its locale."""
+    return text.translate(_FOLD).lower() if text.isascii() else _ascii_lower(text)
+
+
+def _ascii_lower(text: str) -> str:
+    return "".join(c.lower() if c.isascii() else c for c in text.translate(_FOLD))
 
 
 class MissingColumns(ValueError):
@@ -131,6 +147,11 @@ def column_positions(header: Sequence[str]) -> dict[str, int]:
     return positions
 
 
+def fields_needed(positions: dict[str, int]) -> int:
+    """How many fields a data row needs to reach every known column of the header."""
+    return max(positions.values()) + 1
+
+
 def age_band(birth_year: int, in_year: int) -> str | None:
     """The age band of someone born in ``birth_year`` as of ``in_year``; None if younger
     than the minimum age (not eligible)."""
@@ -144,14 +165,6 @@ def age_band(birth_year: int, in_year: int) -> str | None:
 def _birth(
     birth_date: str, birth_year: str, age: str, reference: date
 ) -> tuple[date | None, int] | Rejection:
-    if len(birth_date) == 10 and birth_date[4] == "-" and birth_date[7] == "-":  # fast path
-        try:
-            born = date(int(birth_date[:4]), int(birth_date[5:7]), int(birth_date[8:]))
-        except ValueError:
-            return Rejection("birth_date", "not a date (YYYY-MM-DD or DD.MM.YYYY)")
-        if born > reference:
-            return Rejection("birth_date", "lies in the future")
-        return born, born.year
     if birth_date:
         iso = _ISO_DATE.fullmatch(birth_date)
         german = None if iso else _GERMAN_DATE.fullmatch(birth_date)
@@ -168,11 +181,11 @@ def _birth(
             return Rejection("birth_date", "lies in the future")
         return born, born.year
     if birth_year:
-        if not birth_year.isdigit() or not 1880 <= int(birth_year) <= reference.year:
+        if not _DIGITS.fullmatch(birth_year) or not 1880 <= int(birth_year) <= reference.year:
             return Rejection("birth_year", "not a plausible year")
         return None, int(birth_year)
     if age:
-        if not age.isdigit() or int(age) > 130:
+        if not _DIGITS.fullmatch(age) or int(age) > 130:
             return Rejection("age", "not a plausible age")
         return None, reference.year - int(age)
     return Rejection("birth_date", "missing (give birth_date, birth_year or age)")
@@ -182,14 +195,14 @@ def parse_row(
     row: Sequence[str], positions: dict[str, int], reference: date
 ) -> RegisterRecord | Rejection | str:
     """One data row: the record, a rejection, or ``BLOCKED`` (never to be drawn)."""
-    width = len(row)
-    if width < len(positions):
-        return Rejection("(row)", f"{width} fields instead of at least {len(positions)}")
+    width, needed = len(row), fields_needed(positions)
+    if width < needed:
+        return Rejection("(row)", f"{width} fields instead of at least {needed}")
     values = dict(zip(COLUMNS, _pick(row, positions), strict=True))
-    block = values["disclosure_block"].lower()
-    if block in _BLOCKED:
+    block = fold_case(values["disclosure_block"])
+    if block in BLOCKED_VALUES:
         return BLOCKED
-    if block not in _UNBLOCKED:
+    if block not in UNBLOCKED_VALUES:
         return Rejection("disclosure_block", "not a yes/no value (leer, 0/1, ja/nein)")
     for name in REQUIRED:
         if name != "birth_date" and not values[name]:
@@ -201,7 +214,7 @@ def parse_row(
                 return Rejection(name, f"longer than {_MAX_LENGTH} characters")
             if _CONTROL.search(value):
                 return Rejection(name, "contains control characters")
-    gender = SEX_VALUES.get(values["sex"].lower())
+    gender = SEX_VALUES.get(fold_case(values["sex"]))
     if gender is None:
         return Rejection("sex", "not one of m, w, d, x (or male, female, diverse, not_stated)")
     if not _POSTAL_CODE.fullmatch(values["postal_code"]):
@@ -209,8 +222,8 @@ def parse_row(
     year_at, age_at = positions.get("birth_year"), positions.get("age")
     birth = _birth(
         values["birth_date"],
-        row[year_at].strip() if year_at is not None else "",
-        row[age_at].strip() if age_at is not None else "",
+        row[year_at].strip(WHITESPACE) if year_at is not None else "",
+        row[age_at].strip(WHITESPACE) if age_at is not None else "",
         reference,
     )
     if isinstance(birth, Rejection):
@@ -237,7 +250,7 @@ def parse_row(
 
 def _pick(row: Sequence[str], positions: dict[str, int]) -> list[str]:
     get = positions.get
-    return [row[i].strip() if (i := get(c, -1)) >= 0 else "" for c in COLUMNS]
+    return [row[i].strip(WHITESPACE) if (i := get(c, -1)) >= 0 else "" for c in COLUMNS]
 
 
 class RecordSplitter:
@@ -284,6 +297,91 @@ class RecordSplitter:
             quotes = line.count('"')
             if quotes % 2:
                 self._pending, self._pending_quotes = [line], quotes
-            elif line.strip():
+            elif line.strip(WHITESPACE):
                 out.append((self._line, line))
         return out
+
+
+FIELD_SEPARATOR = "\x1f"
+"""Between the fields of a staged record (the unit separator; a control character in
+the file becomes DEL first, so it is rejected as such and never splits a field)."""
+COPY_DELIMITER = "\x1e"
+"""The column delimiter the database's COPY (text format) is told to use; no staged line
+contains it, so each line is one value."""
+_BYTE_ESCAPES = (
+    (b"\\", b"\\\\"),
+    (b"\x00", b"\x7f"),
+    (b"\x1e", b"\x7f"),
+    (b"\x1f", b"\x7f"),
+    (b"\r\n", b"\n"),
+    (b"\r", b"\\r"),
+    (b";", b"\x1f"),
+)
+
+
+def _escape_field(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\")
+        .replace("\x00", "\x7f")
+        .replace("\x1e", "\x7f")
+        .replace("\x1f", "\x7f")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+class StagingEncoder(RecordSplitter):
+    """Turns the extract's bytes into the lines the database stages with COPY (text
+    format): staged line n is line n of the file, its fields separated by
+    ``FIELD_SEPARATOR``; a record spanning several lines (a quoted line break) stands on
+    its first line and the lines it covered stay empty, as do blank lines. Chunks
+    without quotes are translated as bytes; records with quotes are read by the CSV
+    reader. Undecodable bytes become U+FFFD."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._emitted = 0
+
+    def encode(self, chunk: bytes) -> bytes:
+        data = self._rest + chunk
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            self._rest = data
+            return b""
+        self._rest = data[cut + 1 :]
+        return self._encode(data[: cut + 1])
+
+    def encode_end(self) -> bytes:
+        data, self._rest = self._rest, b""
+        out = self._encode(data + b"\n") if data else b""
+        if self._pending:  # an unclosed quote: the CSV reader reports it
+            start = self._line - len(self._pending) + 1
+            out += self._staged([(start, "\n".join(self._pending))])
+            self._pending = []
+        return out
+
+    def _encode(self, data: bytes) -> bytes:
+        """``data``: whole lines, each ending in a newline."""
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            data = data.decode("utf-8", errors="replace").encode("utf-8")
+        if self._pending or b'"' in data:
+            lines = data[:-1].decode("utf-8").split("\n")
+            return self._staged(self._records(lines))
+        out = b"\n" * (self._line - self._emitted)
+        for old, new in _BYTE_ESCAPES:
+            data = data.replace(old, new)
+        lines = data.count(b"\n")
+        self._line += lines
+        self._emitted = self._line
+        return out + data
+
+    def _staged(self, records: list[tuple[int, str]]) -> bytes:
+        parts: list[str] = []
+        for line, text in records:
+            parts.append("\n" * (line - 1 - self._emitted))
+            fields = next(csv.reader([text], delimiter=DELIMITER), [])
+            parts.append(FIELD_SEPARATOR.join(map(_escape_field, fields)) + "\n")
+            self._emitted = line
+        return "".join(parts).encode("utf-8")

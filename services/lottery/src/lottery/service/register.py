@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,17 +31,21 @@ import structlog
 
 from lottery.adapters import repository
 from lottery.domain import invitations as inv
-from lottery.domain.households import household_key
+from lottery.domain.households import house_number_key, street_key, supplement_key
 from lottery.domain.register import (
-    BLOCKED,
+    AGE_BANDS,
+    BLOCKED_VALUES,
+    COLUMNS,
+    COPY_DELIMITER,
     DELIMITER,
+    MAX_LENGTH,
+    MINIMUM_AGE,
+    SEX_VALUES,
+    UNBLOCKED_VALUES,
     MissingColumns,
-    RecordSplitter,
-    RegisterRecord,
-    Rejection,
-    age_band,
+    StagingEncoder,
     column_positions,
-    parse_row,
+    fields_needed,
 )
 from lottery.domain.rfc3797 import key_string
 from shared.events.lottery import (
@@ -63,29 +66,7 @@ KIND = "register_invitations"
 BERLIN = ZoneInfo("Europe/Berlin")
 DEFAULT_LETTERS_PER_SEAT = 25
 DEFAULT_REGISTER_SEATS = 30
-BATCH = 20_000
 INVITEES_PER_EVENT = 500
-_RECORD_COLUMNS = (
-    "person_id",
-    "import_id",
-    "row_number",
-    "record_id",
-    "family_name",
-    "given_names",
-    "doctorate",
-    "birth_date",
-    "birth_year",
-    "gender",
-    "nationalities",
-    "street",
-    "house_number",
-    "address_supplement",
-    "postal_code",
-    "municipality",
-)
-_POOL_COLUMNS = ("person_id", "import_id", "age_band", "gender", "municipality", "household_key")
-_ERROR_COLUMNS = ("import_id", "row_number", "record_id", "column_name", "reason")
-
 __all__ = ["MissingColumns", "Refused", "draw_invitations", "import_register"]
 
 
@@ -119,56 +100,69 @@ class ImportReport:
         }
 
 
-def _random_ids(n: int) -> list[str]:
-    """Random version-4 UUIDs as text, made in one go (cheaper than ``uuid4`` each)."""
-    raw = bytearray(os.urandom(16 * n))
-    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])
-    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])
-    h = raw.hex()
+def _status_count(status: str) -> int:
+    """The row count of a command status such as ``INSERT 0 1200``."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+def _rule_parameters(positions: dict[str, int], reference: date) -> list[Any]:
+    """The reading rules of ``lottery.domain.register`` as the parameters of the
+    set-based check (one source for both)."""
+    lows = [low for low, _, _ in AGE_BANDS]
+    assert all(
+        high is not None and high + 1 == nxt
+        for (_, high, _), nxt in zip(AGE_BANDS, lows[1:], strict=False)
+    ), "age bands must be contiguous"
+    where = [*COLUMNS, "birth_year", "age"]
     return [
-        f"{h[i : i + 8]}-{h[i + 8 : i + 12]}-{h[i + 12 : i + 16]}-{h[i + 16 : i + 20]}-"
-        f"{h[i + 20 : i + 32]}"
-        for i in range(0, 32 * n, 32)
+        [positions[c] + 1 if c in positions else 0 for c in where],
+        reference,
+        fields_needed(positions),
+        sorted(BLOCKED_VALUES),
+        sorted(UNBLOCKED_VALUES),
+        list(SEX_VALUES),
+        list(SEX_VALUES.values()),
+        lows,
+        [label for _, _, label in AGE_BANDS],
+        MINIMUM_AGE,
+        MAX_LENGTH,
     ]
 
 
-class _Batches:
-    """Rows waiting for the next COPY."""
+async def _header_and_body(
+    chunks: AsyncIterator[bytes],
+) -> tuple[list[str], AsyncIterator[bytes]]:
+    """The header line, and the whole body (header included) as it was streamed."""
+    iterator = aiter(chunks)
+    head = b""
+    async for chunk in iterator:
+        head += chunk
+        if b"\n" in head:
+            break
+    if not head.strip():
+        raise MissingColumns("the file is empty: no header line")
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+    header = next(csv.reader([first], delimiter=DELIMITER), [])
 
-    def __init__(self, conn: asyncpg.Connection, import_id: uuid.UUID) -> None:
-        self.conn = conn
-        self.import_id = import_id
-        self.records: list[tuple[Any, ...]] = []
-        self.pool: list[tuple[Any, ...]] = []
-        self.errors: list[tuple[Any, ...]] = []
-        self._ids: list[str] = []
+    async def body() -> AsyncIterator[bytes]:
+        yield head
+        async for chunk in iterator:
+            yield chunk
 
-    def add(self, line: int, record: RegisterRecord, band: str) -> None:
-        if not self._ids:
-            self._ids = _random_ids(BATCH)
-        person = self._ids.pop()
-        r = record
-        self.records.append(
-            (person, self.import_id, line, r.record_id, r.family_name, r.given_names,
-             r.doctorate, r.birth_date, r.birth_year, r.gender, r.nationalities, r.street,
-             r.house_number, r.address_supplement, r.postal_code, r.municipality)
-        )  # fmt: skip
-        key = household_key(r.street, r.house_number, r.postal_code, r.address_supplement)
-        self.pool.append((person, self.import_id, band, r.gender, r.municipality, key))
+    return header, body()
 
-    async def flush(self) -> None:
-        if self.records:
-            await self.conn.copy_records_to_table(
-                "register_records", records=self.records, columns=_RECORD_COLUMNS
-            )
-            await self.conn.copy_records_to_table(
-                "register_pool", records=self.pool, columns=_POOL_COLUMNS
-            )
-        if self.errors:
-            await self.conn.copy_records_to_table(
-                "register_import_errors", records=self.errors, columns=_ERROR_COLUMNS
-            )
-        self.records, self.pool, self.errors = [], [], []
+
+async def _staged(chunks: AsyncIterator[bytes], district_id: str) -> AsyncIterator[bytes]:
+    encoder = StagingEncoder()
+    read = 0
+    async for chunk in chunks:
+        if data := encoder.encode(chunk):
+            yield data
+        read += len(chunk)
+        if read // 100_000_000 != (read - len(chunk)) // 100_000_000:
+            log.info("register_import_progress", district_id=district_id, megabytes=read // 10**6)
+    if data := encoder.encode_end():
+        yield data
 
 
 async def import_register(
@@ -180,63 +174,42 @@ async def import_register(
     now: datetime,
     randomness_source: str,
 ) -> ImportReport:
-    """Read the extract from ``chunks`` (call inside a transaction)."""
+    """Read the extract from ``chunks`` (call inside a transaction). The bytes stream
+    into a staging table (COPY); the rows are checked, split into register records and
+    the pseudonymous pool, and their errors reported, set-based in the database."""
     await conn.execute(R.lock_district_register, district_id)
     if await conn.fetchval(R.waves_drawn, district_id):
         raise Refused(409, "invitations of this district were drawn from the current register")
+    header, body = await _header_and_body(chunks)
+    positions = column_positions(header)
     import_id = uuid.uuid4()
     reference = now.astimezone(BERLIN).date()
     await conn.execute(R.start_import, import_id, district_id, actor, reference)
     report = ImportReport(import_id)
-    batches = _Batches(conn, import_id)
-    splitter = RecordSplitter()
-    positions: dict[str, int] | None = None
-    rows = 0
-
-    async def consume(records: list[tuple[int, str]]) -> None:
-        nonlocal positions, rows
-        if not records:
-            return
-        if positions is None:
-            header = next(csv.reader([records[0][1]], delimiter=DELIMITER))
-            positions = column_positions(header)
-            records = records[1:]
-        id_at = positions["record_id"]
-        parsed = csv.reader((text for _, text in records), delimiter=DELIMITER)
-        for (line, _), row in zip(records, parsed, strict=True):
-            outcome = parse_row(row, positions, reference)
-            if isinstance(outcome, RegisterRecord):
-                band = age_band(outcome.birth_year, reference.year)
-                assert band is not None
-                batches.add(line, outcome, band)
-                report.accepted += 1
-            elif outcome == BLOCKED:
-                report.blocked += 1
-            else:
-                assert isinstance(outcome, Rejection)
-                record_id = row[id_at].strip() if id_at < len(row) else ""
-                batches.errors.append(
-                    (import_id, line, record_id or None, outcome.column, outcome.reason)
-                )
-                report.rejected += 1
-        rows += len(records)
-        if len(batches.records) >= BATCH or len(batches.errors) >= BATCH:
-            await batches.flush()
-        if rows // 100_000 != (rows - len(records)) // 100_000:
-            log.info("register_import_progress", district_id=district_id, rows=rows)
-
+    await conn.execute(R.create_stage)
     try:
-        async for chunk in chunks:
-            await consume(splitter.feed(chunk))
-        await consume(splitter.finish())
+        await conn.copy_to_table(
+            "register_stage",
+            source=_staged(body, district_id),
+            columns=["line"],
+            format="text",
+            delimiter=COPY_DELIMITER,
+        )
     except csv.Error as exc:
         raise Refused(422, f"the file is not readable as CSV ({exc})") from None
-    if positions is None:
-        raise MissingColumns("the file is empty: no header line")
-    await batches.flush()
-    duplicates = await conn.fetch(R.duplicate_records, import_id)
-    report.accepted -= len(duplicates)
-    report.rejected += len(duplicates)
+    await conn.execute("SET LOCAL work_mem = '256MB'")
+    await conn.execute(R.check_rows, *_rule_parameters(positions, reference))
+    report.blocked = await conn.fetchval(R.blocked_count)
+    report.rejected = _status_count(await conn.execute(R.insert_rejections, import_id))
+    report.rejected += _status_count(await conn.execute(R.insert_duplicates, import_id))
+    report.accepted = _status_count(await conn.execute(R.insert_records, import_id))
+    parts: dict[int, tuple[list[str], list[str]]] = {1: ([], []), 2: ([], []), 3: ([], [])}
+    keys = {1: street_key, 2: house_number_key, 3: supplement_key}
+    for r in await conn.fetch(R.address_parts):
+        values, normalised = parts[r["part"]]
+        values.append(r["value"])
+        normalised.append(keys[r["part"]](r["value"]))
+    await conn.execute(R.insert_pool, import_id, *(x for p in parts.values() for x in p))
     report.rejected_rows = [dict(r) for r in await conn.fetch(R.import_errors, import_id)]
     await _publish_import(conn, district_id, report, now, randomness_source, actor)
     log.info(

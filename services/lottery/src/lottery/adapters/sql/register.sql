@@ -33,23 +33,200 @@ DELETE FROM register_records WHERE import_id = ANY($1::uuid[]);
 -- name: drop_import_pool
 DELETE FROM register_pool WHERE import_id = ANY($1::uuid[]);
 
--- name: duplicate_records
--- Later rows repeating a record id of the same import: moved to the errors.
-WITH ranked AS (
-    SELECT person_id, row_number, record_id,
-           row_number() OVER (PARTITION BY record_id ORDER BY row_number) AS n
-    FROM register_records WHERE import_id = $1
-), dropped AS (
-    DELETE FROM register_records r USING ranked d
-    WHERE r.person_id = d.person_id AND d.n > 1
-    RETURNING r.person_id, r.row_number, r.record_id
-), unpooled AS (
-    DELETE FROM register_pool p USING dropped d WHERE p.person_id = d.person_id
+-- name: create_stage
+-- The extract as staged lines: line n of the file is row n (see StagingEncoder).
+CREATE TEMP TABLE register_stage (
+    row_number  integer GENERATED ALWAYS AS IDENTITY,
+    line        text    NOT NULL
+) ON COMMIT DROP;
+
+-- name: check_rows
+-- Every data row read and checked by the rules of lottery.domain.register.parse_row (the
+-- reference; a test keeps both in agreement): problem is NULL for a usable record, an
+-- empty array for a record under a disclosure block, else [column, reason]. nth counts
+-- the usable rows of one record id (the first counts). Parameters: $1 the field
+-- position of each column (COLUMNS, then birth_year and age; 0 = absent), $2 the
+-- reference date, $3 the fields a row needs, $4/$5 the blocked/unblocked values, $6/$7
+-- the sex values and their genders, $8/$9 the age bands' lower bounds and labels, $10
+-- the minimum age, $11 the longest value. (OFFSET 0 keeps each step's values computed
+-- once per row instead of inlined into every later use.)
+CREATE TEMP TABLE register_checked ON COMMIT DROP AS
+WITH raw AS (
+    SELECT row_number, string_to_array(line, E'\x1f') AS f
+    FROM register_stage
+    WHERE row_number > 1 AND btrim(line, E' \t\n\r\v\f') <> ''
+    OFFSET 0
+), v AS (
+    SELECT row_number, cardinality(f) AS width,
+           btrim(coalesce(f[($1::int[])[1]], ''), E' \t\n\r\v\f') AS record_id,
+           btrim(coalesce(f[($1::int[])[2]], ''), E' \t\n\r\v\f') AS family_name,
+           btrim(coalesce(f[($1::int[])[3]], ''), E' \t\n\r\v\f') AS given_names,
+           btrim(coalesce(f[($1::int[])[4]], ''), E' \t\n\r\v\f') AS doctorate,
+           btrim(coalesce(f[($1::int[])[5]], ''), E' \t\n\r\v\f') AS birth_date,
+           btrim(coalesce(f[($1::int[])[6]], ''), E' \t\n\r\v\f') AS sex,
+           btrim(coalesce(f[($1::int[])[7]], ''), E' \t\n\r\v\f') AS nationalities,
+           btrim(coalesce(f[($1::int[])[8]], ''), E' \t\n\r\v\f') AS street,
+           btrim(coalesce(f[($1::int[])[9]], ''), E' \t\n\r\v\f') AS house_number,
+           btrim(coalesce(f[($1::int[])[10]], ''), E' \t\n\r\v\f') AS address_supplement,
+           btrim(coalesce(f[($1::int[])[11]], ''), E' \t\n\r\v\f') AS postal_code,
+           btrim(coalesce(f[($1::int[])[12]], ''), E' \t\n\r\v\f') AS municipality,
+           btrim(coalesce(f[($1::int[])[13]], ''), E' \t\n\r\v\f') AS disclosure_block,
+           btrim(coalesce(f[($1::int[])[14]], ''), E' \t\n\r\v\f') AS birth_year_text,
+           btrim(coalesce(f[($1::int[])[15]], ''), E' \t\n\r\v\f') AS age_text
+    FROM raw
+    OFFSET 0
+), b AS (
+    SELECT v.*, g.gender,
+           lower(translate(v.disclosure_block, 'ÄÖÜ', 'äöü') COLLATE "C") AS block,
+           CASE WHEN v.birth_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+                THEN ARRAY[substr(v.birth_date, 1, 4)::int, substr(v.birth_date, 6, 2)::int,
+                           substr(v.birth_date, 9, 2)::int]
+                WHEN v.birth_date ~ '^[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}$'
+                THEN ARRAY[split_part(v.birth_date, '.', 3)::int,
+                           split_part(v.birth_date, '.', 2)::int,
+                           split_part(v.birth_date, '.', 1)::int]
+           END AS ymd
+    FROM v
+    LEFT JOIN unnest($6::text[], $7::text[]) AS g(sex_value, gender)
+      ON g.sex_value = lower(translate(v.sex, 'ÄÖÜ', 'äöü') COLLATE "C")
+    OFFSET 0
+), d AS (
+    SELECT b.*,
+           CASE WHEN ymd[1] >= 1 AND ymd[2] BETWEEN 1 AND 12 AND ymd[3] >= 1
+                     AND ymd[3] <= CASE WHEN ymd[2] = 2 AND (ymd[1] % 4 = 0
+                                             AND ymd[1] % 100 <> 0 OR ymd[1] % 400 = 0)
+                                        THEN 29
+                                        WHEN ymd[2] = 2 THEN 28
+                                        WHEN ymd[2] IN (4, 6, 9, 11) THEN 30
+                                        ELSE 31 END
+                THEN make_date(ymd[1], ymd[2], ymd[3]) END AS born
+    FROM b
+    OFFSET 0
+), e AS (
+    SELECT d.*,
+           CASE WHEN birth_date <> '' THEN extract(year FROM born)::int
+                WHEN birth_year_text <> '' THEN
+                    CASE WHEN birth_year_text ~ '^0*[0-9]{1,4}$' THEN
+                        CASE WHEN birth_year_text::int BETWEEN 1880 AND extract(year FROM $2::date)
+                             THEN birth_year_text::int END END
+                WHEN age_text <> '' THEN
+                    CASE WHEN age_text ~ '^0*[0-9]{1,3}$' THEN
+                        CASE WHEN age_text::int <= 130
+                             THEN extract(year FROM $2::date)::int - age_text::int END END
+           END AS birth_year
+    FROM d
+    OFFSET 0
+), verdict AS (
+    SELECT e.*,
+           ($9::text[])[width_bucket(extract(year FROM $2::date)::int - birth_year, $8::int[])]
+               AS age_band,
+           CASE
+             WHEN width < $3 THEN ARRAY['(row)', width || ' fields instead of at least ' || $3]
+             WHEN block = ANY($4::text[]) THEN '{}'::text[]
+             WHEN block <> ALL($5::text[])
+                 THEN ARRAY['disclosure_block', 'not a yes/no value (leer, 0/1, ja/nein)']
+             WHEN record_id = '' THEN ARRAY['record_id', 'missing']
+             WHEN family_name = '' THEN ARRAY['family_name', 'missing']
+             WHEN given_names = '' THEN ARRAY['given_names', 'missing']
+             WHEN sex = '' THEN ARRAY['sex', 'missing']
+             WHEN street = '' THEN ARRAY['street', 'missing']
+             WHEN house_number = '' THEN ARRAY['house_number', 'missing']
+             WHEN postal_code = '' THEN ARRAY['postal_code', 'missing']
+             WHEN municipality = '' THEN ARRAY['municipality', 'missing']
+             WHEN length(record_id) > $11 THEN ARRAY['record_id', 'longer than ' || $11 || ' characters']
+             WHEN record_id ~ '[\x01-\x1f\x7f]' THEN ARRAY['record_id', 'contains control characters']
+             WHEN length(family_name) > $11 THEN ARRAY['family_name', 'longer than ' || $11 || ' characters']
+             WHEN family_name ~ '[\x01-\x1f\x7f]' THEN ARRAY['family_name', 'contains control characters']
+             WHEN length(given_names) > $11 THEN ARRAY['given_names', 'longer than ' || $11 || ' characters']
+             WHEN given_names ~ '[\x01-\x1f\x7f]' THEN ARRAY['given_names', 'contains control characters']
+             WHEN length(doctorate) > $11 THEN ARRAY['doctorate', 'longer than ' || $11 || ' characters']
+             WHEN doctorate ~ '[\x01-\x1f\x7f]' THEN ARRAY['doctorate', 'contains control characters']
+             WHEN length(birth_date) > $11 THEN ARRAY['birth_date', 'longer than ' || $11 || ' characters']
+             WHEN birth_date ~ '[\x01-\x1f\x7f]' THEN ARRAY['birth_date', 'contains control characters']
+             WHEN length(sex) > $11 THEN ARRAY['sex', 'longer than ' || $11 || ' characters']
+             WHEN sex ~ '[\x01-\x1f\x7f]' THEN ARRAY['sex', 'contains control characters']
+             WHEN length(nationalities) > $11 THEN ARRAY['nationalities', 'longer than ' || $11 || ' characters']
+             WHEN nationalities ~ '[\x01-\x1f\x7f]' THEN ARRAY['nationalities', 'contains control characters']
+             WHEN length(street) > $11 THEN ARRAY['street', 'longer than ' || $11 || ' characters']
+             WHEN street ~ '[\x01-\x1f\x7f]' THEN ARRAY['street', 'contains control characters']
+             WHEN length(house_number) > $11 THEN ARRAY['house_number', 'longer than ' || $11 || ' characters']
+             WHEN house_number ~ '[\x01-\x1f\x7f]' THEN ARRAY['house_number', 'contains control characters']
+             WHEN length(address_supplement) > $11 THEN ARRAY['address_supplement', 'longer than ' || $11 || ' characters']
+             WHEN address_supplement ~ '[\x01-\x1f\x7f]' THEN ARRAY['address_supplement', 'contains control characters']
+             WHEN length(postal_code) > $11 THEN ARRAY['postal_code', 'longer than ' || $11 || ' characters']
+             WHEN postal_code ~ '[\x01-\x1f\x7f]' THEN ARRAY['postal_code', 'contains control characters']
+             WHEN length(municipality) > $11 THEN ARRAY['municipality', 'longer than ' || $11 || ' characters']
+             WHEN municipality ~ '[\x01-\x1f\x7f]' THEN ARRAY['municipality', 'contains control characters']
+             WHEN length(disclosure_block) > $11 THEN ARRAY['disclosure_block', 'longer than ' || $11 || ' characters']
+             WHEN disclosure_block ~ '[\x01-\x1f\x7f]' THEN ARRAY['disclosure_block', 'contains control characters']
+             WHEN gender IS NULL
+                 THEN ARRAY['sex', 'not one of m, w, d, x (or male, female, diverse, not_stated)']
+             WHEN postal_code !~ '^[0-9]{5}$' THEN ARRAY['postal_code', 'not five digits']
+             WHEN birth_date <> '' AND born IS NULL
+                 THEN ARRAY['birth_date', 'not a date (YYYY-MM-DD or DD.MM.YYYY)']
+             WHEN birth_date <> '' AND born > $2::date THEN ARRAY['birth_date', 'lies in the future']
+             WHEN birth_date = '' AND birth_year_text <> '' AND birth_year IS NULL
+                 THEN ARRAY['birth_year', 'not a plausible year']
+             WHEN birth_date = '' AND birth_year_text = '' AND age_text <> ''
+                  AND birth_year IS NULL
+                 THEN ARRAY['age', 'not a plausible age']
+             WHEN birth_year IS NULL
+                 THEN ARRAY['birth_date', 'missing (give birth_date, birth_year or age)']
+             WHEN extract(year FROM $2::date)::int - birth_year < $10
+                 THEN ARRAY['birth_date', 'younger than ' || $10 || ': not eligible']
+           END AS problem
+    FROM e
+    OFFSET 0
 )
+SELECT gen_random_uuid() AS person_id, verdict.*,
+       row_number() OVER (PARTITION BY problem IS NULL, record_id ORDER BY row_number) AS nth
+FROM verdict;
+
+-- name: blocked_count
+SELECT count(*) FROM register_checked WHERE problem = '{}'::text[];
+
+-- name: insert_rejections
+INSERT INTO register_import_errors (import_id, row_number, record_id, column_name, reason)
+SELECT $1, row_number, nullif(record_id, ''), problem[1], problem[2]
+FROM register_checked WHERE cardinality(problem) = 2;
+
+-- name: insert_duplicates
+-- Later rows repeating a record id of the same import: moved to the errors.
 INSERT INTO register_import_errors (import_id, row_number, record_id, column_name, reason)
 SELECT $1, row_number, record_id, 'record_id', 'appears more than once; the first row counts'
-FROM dropped
-RETURNING row_number;
+FROM register_checked WHERE problem IS NULL AND nth > 1;
+
+-- name: insert_records
+INSERT INTO register_records (person_id, import_id, row_number, record_id, family_name,
+                              given_names, doctorate, birth_date, birth_year, gender,
+                              nationalities, street, house_number, address_supplement,
+                              postal_code, municipality)
+SELECT person_id, $1, row_number, record_id, family_name, given_names, nullif(doctorate, ''),
+       born, birth_year, gender, nullif(nationalities, ''), street, house_number,
+       nullif(address_supplement, ''), postal_code, municipality
+FROM register_checked WHERE problem IS NULL AND nth = 1
+ORDER BY person_id;
+
+-- name: address_parts
+-- The distinct streets, house numbers and supplements, for their household-key parts.
+SELECT 1 AS part, street AS value FROM register_checked WHERE problem IS NULL GROUP BY street
+UNION ALL
+SELECT 2, house_number FROM register_checked WHERE problem IS NULL GROUP BY house_number
+UNION ALL
+SELECT 3, address_supplement FROM register_checked WHERE problem IS NULL
+GROUP BY address_supplement;
+
+-- name: insert_pool
+-- The pseudonymous pool; the household key joined as lottery.domain.households does.
+INSERT INTO register_pool (person_id, import_id, age_band, gender, municipality, household_key)
+SELECT c.person_id, $1, c.age_band, c.gender, c.municipality,
+       c.postal_code || '|' || s.k || '|' || h.k || CASE WHEN x.k <> '' THEN '|' || x.k ELSE '' END
+FROM register_checked c
+JOIN unnest($2::text[], $3::text[]) AS s(v, k) ON s.v = c.street
+JOIN unnest($4::text[], $5::text[]) AS h(v, k) ON h.v = c.house_number
+JOIN unnest($6::text[], $7::text[]) AS x(v, k) ON x.v = c.address_supplement
+WHERE c.problem IS NULL AND c.nth = 1
+ORDER BY c.person_id;
 
 -- name: population
 SELECT age_band, gender, municipality, count(*) AS n
