@@ -16,6 +16,9 @@ class Settings(ServiceSettings):
     http_port: int = 8001
     database_url: str = "postgresql://postgres@127.0.0.1:5432/registration"
     public_base_url: str = "http://127.0.0.1:8001"
+    privacy_controller: str | None = None
+    """Who is responsible for the data (GDPR Art. 13): shown in the privacy notice; a
+    deployment sets its name and address, e.g. the regional partner's."""
     """Where residents reach the public pages: the base of confirmation and withdrawal links."""
 
     rollout_file: Path | None = None

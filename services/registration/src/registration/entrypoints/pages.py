@@ -579,7 +579,7 @@ def render(
         paths={k: v[1 if lang == "en" else 0] for k, v in PATHS.items()},
         switch_url=switch,
         retention_days=reg.settings.retention_days_after_workshop,
-        controller=getattr(reg.settings, "privacy_controller", None),
+        controller=reg.settings.privacy_controller,
         fields_of_action={k: v[1 if lang == "en" else 0] for k, v in FIELDS_OF_ACTION.items()},
         genders={k: v[1 if lang == "en" else 0] for k, v in GENDERS.items()},
         needs={k: v[1 if lang == "en" else 0] for k, v in NEEDS.items()},
