@@ -349,6 +349,7 @@ async def draw_invitations(
     if current is None:
         raise Refused(404, "no register extract has been imported for this district")
     waves = await conn.fetch(R.waves, district_id)
+    await conn.execute("SET LOCAL work_mem = '256MB'")  # rank a city's register in memory
     if request.wave != len(waves) + 1:
         raise Refused(409, f"the next wave of this district is wave {len(waves) + 1}")
     key = key_string(request.sources)

@@ -52,12 +52,13 @@ CREATE TEMP TABLE register_stage (
 -- once per row instead of inlined into every later use.)
 CREATE TEMP TABLE register_checked ON COMMIT DROP AS
 WITH raw AS (
-    SELECT row_number, string_to_array(line, E'\x1f') AS f
+    SELECT row_number, string_to_array(line, E'\x1f') AS f,
+           line ~ '[\x01-\x1e\x7f]' AS controls
     FROM register_stage
     WHERE row_number > 1 AND btrim(line, E' \t\n\r\v\f') <> ''
     OFFSET 0
 ), v AS (
-    SELECT row_number, cardinality(f) AS width,
+    SELECT row_number, cardinality(f) AS width, controls,
            btrim(coalesce(f[($1::int[])[1]], ''), E' \t\n\r\v\f') AS record_id,
            btrim(coalesce(f[($1::int[])[2]], ''), E' \t\n\r\v\f') AS family_name,
            btrim(coalesce(f[($1::int[])[3]], ''), E' \t\n\r\v\f') AS given_names,
@@ -134,31 +135,31 @@ WITH raw AS (
              WHEN postal_code = '' THEN ARRAY['postal_code', 'missing']
              WHEN municipality = '' THEN ARRAY['municipality', 'missing']
              WHEN length(record_id) > $11 THEN ARRAY['record_id', 'longer than ' || $11 || ' characters']
-             WHEN record_id ~ '[\x01-\x1f\x7f]' THEN ARRAY['record_id', 'contains control characters']
+             WHEN controls AND record_id ~ '[\x01-\x1f\x7f]' THEN ARRAY['record_id', 'contains control characters']
              WHEN length(family_name) > $11 THEN ARRAY['family_name', 'longer than ' || $11 || ' characters']
-             WHEN family_name ~ '[\x01-\x1f\x7f]' THEN ARRAY['family_name', 'contains control characters']
+             WHEN controls AND family_name ~ '[\x01-\x1f\x7f]' THEN ARRAY['family_name', 'contains control characters']
              WHEN length(given_names) > $11 THEN ARRAY['given_names', 'longer than ' || $11 || ' characters']
-             WHEN given_names ~ '[\x01-\x1f\x7f]' THEN ARRAY['given_names', 'contains control characters']
+             WHEN controls AND given_names ~ '[\x01-\x1f\x7f]' THEN ARRAY['given_names', 'contains control characters']
              WHEN length(doctorate) > $11 THEN ARRAY['doctorate', 'longer than ' || $11 || ' characters']
-             WHEN doctorate ~ '[\x01-\x1f\x7f]' THEN ARRAY['doctorate', 'contains control characters']
+             WHEN controls AND doctorate ~ '[\x01-\x1f\x7f]' THEN ARRAY['doctorate', 'contains control characters']
              WHEN length(birth_date) > $11 THEN ARRAY['birth_date', 'longer than ' || $11 || ' characters']
-             WHEN birth_date ~ '[\x01-\x1f\x7f]' THEN ARRAY['birth_date', 'contains control characters']
+             WHEN controls AND birth_date ~ '[\x01-\x1f\x7f]' THEN ARRAY['birth_date', 'contains control characters']
              WHEN length(sex) > $11 THEN ARRAY['sex', 'longer than ' || $11 || ' characters']
-             WHEN sex ~ '[\x01-\x1f\x7f]' THEN ARRAY['sex', 'contains control characters']
+             WHEN controls AND sex ~ '[\x01-\x1f\x7f]' THEN ARRAY['sex', 'contains control characters']
              WHEN length(nationalities) > $11 THEN ARRAY['nationalities', 'longer than ' || $11 || ' characters']
-             WHEN nationalities ~ '[\x01-\x1f\x7f]' THEN ARRAY['nationalities', 'contains control characters']
+             WHEN controls AND nationalities ~ '[\x01-\x1f\x7f]' THEN ARRAY['nationalities', 'contains control characters']
              WHEN length(street) > $11 THEN ARRAY['street', 'longer than ' || $11 || ' characters']
-             WHEN street ~ '[\x01-\x1f\x7f]' THEN ARRAY['street', 'contains control characters']
+             WHEN controls AND street ~ '[\x01-\x1f\x7f]' THEN ARRAY['street', 'contains control characters']
              WHEN length(house_number) > $11 THEN ARRAY['house_number', 'longer than ' || $11 || ' characters']
-             WHEN house_number ~ '[\x01-\x1f\x7f]' THEN ARRAY['house_number', 'contains control characters']
+             WHEN controls AND house_number ~ '[\x01-\x1f\x7f]' THEN ARRAY['house_number', 'contains control characters']
              WHEN length(address_supplement) > $11 THEN ARRAY['address_supplement', 'longer than ' || $11 || ' characters']
-             WHEN address_supplement ~ '[\x01-\x1f\x7f]' THEN ARRAY['address_supplement', 'contains control characters']
+             WHEN controls AND address_supplement ~ '[\x01-\x1f\x7f]' THEN ARRAY['address_supplement', 'contains control characters']
              WHEN length(postal_code) > $11 THEN ARRAY['postal_code', 'longer than ' || $11 || ' characters']
-             WHEN postal_code ~ '[\x01-\x1f\x7f]' THEN ARRAY['postal_code', 'contains control characters']
+             WHEN controls AND postal_code ~ '[\x01-\x1f\x7f]' THEN ARRAY['postal_code', 'contains control characters']
              WHEN length(municipality) > $11 THEN ARRAY['municipality', 'longer than ' || $11 || ' characters']
-             WHEN municipality ~ '[\x01-\x1f\x7f]' THEN ARRAY['municipality', 'contains control characters']
+             WHEN controls AND municipality ~ '[\x01-\x1f\x7f]' THEN ARRAY['municipality', 'contains control characters']
              WHEN length(disclosure_block) > $11 THEN ARRAY['disclosure_block', 'longer than ' || $11 || ' characters']
-             WHEN disclosure_block ~ '[\x01-\x1f\x7f]' THEN ARRAY['disclosure_block', 'contains control characters']
+             WHEN controls AND disclosure_block ~ '[\x01-\x1f\x7f]' THEN ARRAY['disclosure_block', 'contains control characters']
              WHEN gender IS NULL
                  THEN ARRAY['sex', 'not one of m, w, d, x (or male, female, diverse, not_stated)']
              WHEN postal_code !~ '^[0-9]{5}$' THEN ARRAY['postal_code', 'not five digits']
