@@ -39,3 +39,6 @@ class Settings(ServiceSettings):
 
     public_rate_limit_per_minute: int = Field(default=30, ge=1)
     staff_rate_limit_per_minute: int = Field(default=600, ge=1)
+    invitation_attempts: int = Field(default=10, ge=1)
+    """Answers with an invitation code one client may send per window (against guessing)."""
+    invitation_attempt_window_s: float = Field(default=600.0, gt=0)

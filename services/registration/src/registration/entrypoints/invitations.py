@@ -3,7 +3,8 @@ code from the letter) and reply cards entered by staff; and the handler that lea
 each wave's codes from the lottery's InvitationsDrawn.
 
 A guessed code is refused, and every client may try only a few codes in a while
-(``ATTEMPTS`` per ``WINDOW_S``), counted separately from the other public routes.
+(settings ``invitation_attempts`` per ``invitation_attempt_window_s``), counted
+separately from the other public routes.
 """
 
 from __future__ import annotations
@@ -27,15 +28,17 @@ from shared.http import Problem
 from shared.messaging.inbox import Handler
 from shared.ratelimit import RateLimiter, client_key
 
-ATTEMPTS = 10
-WINDOW_S = 600.0
-
 
 async def code_attempts(request: Request) -> None:
-    """At most ``ATTEMPTS`` answers per client in ``WINDOW_S`` (guessing is hopeless)."""
+    """A few answers per client in a window (settings ``invitation_attempts`` and
+    ``invitation_attempt_window_s``): a household answers once or twice, and guessing
+    codes at that pace is hopeless."""
     limiter = getattr(request.app.state, "invitation_limiter", None)
     if limiter is None:
-        limiter = request.app.state.invitation_limiter = RateLimiter(ATTEMPTS, WINDOW_S)
+        settings = request.app.state.registration.settings
+        limiter = request.app.state.invitation_limiter = RateLimiter(
+            settings.invitation_attempts, settings.invitation_attempt_window_s
+        )
     limiter.check("invitation:" + client_key(request))
 
 
