@@ -143,7 +143,7 @@ async def one_letter(
 async def failures(
     request: Request,
     staff: Staff,
-    district_id: str | None = None,
+    district_id: Annotated[str | None, Query(pattern=r"^[a-z0-9-]{1,100}$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[Failure]:
     if district_id is None and staff.role != "admin":

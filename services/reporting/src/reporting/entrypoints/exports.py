@@ -18,6 +18,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -55,7 +56,8 @@ def table_response(
     return Response(
         body,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+        # Header values are Latin-1: a district id from the path may hold any character.
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}.{fmt}"},
     )
 
 

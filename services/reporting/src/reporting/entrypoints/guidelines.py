@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -145,5 +146,6 @@ def _pdf(data: Mapping[str, Any], filename: str) -> Response:
     return Response(
         render_pdf(data),
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        # Header values are Latin-1: a district id from the path may hold any character.
+        headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"},
     )
