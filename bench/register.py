@@ -3,8 +3,11 @@ lottery's service code on a real PostgreSQL, against polars reading the same fil
 
 A synthetic extract (1,000,000 rows; quick: 20,000) in the municipal export format is
 streamed in 1 MiB chunks into ``import_register`` and a 30-seat wave of 25 letters per
-seat is drawn. Peak memory is the resident set of this process (the database server
-runs as its own process and is not counted).
+seat is drawn. The import stages the raw bytes with COPY, then checks and splits the
+rows set-based in the database (check, rejections, records, address parts, pool, pool
+hash); the draw ranks each stratum by SHA-256 in the database. Peak memory is the
+resident set of this process (the database server runs as its own process and is not
+counted).
 
 Runnable alone: ``uv run python -m bench.register [--rows N]``.
 """
