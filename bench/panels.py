@@ -145,16 +145,20 @@ def _timed(
 
 
 def measure(quick: bool, limit: float = 120.0) -> list[dict[str, Any]]:
-    seats = 30
     three = ("age_band", "gender", "municipality")
     four = (*three, "education")
-    cases: list[tuple[int, tuple[str, ...], float | None]] = (
-        [(60, three, 60.0), (120, four, 60.0)]
+    cases: list[tuple[int, int, tuple[str, ...], float | None]] = (
+        [(100, 12, three, 60.0), (120, 12, four, 60.0)]
         if quick
-        else [(300, three, limit), (1000, three, limit), (3000, three, None), (1000, four, limit)]
+        else [
+            (300, 30, three, limit),
+            (1000, 30, three, limit),
+            (3000, 30, three, None),
+            (1000, 30, four, limit),
+        ]
     )
     rows = []
-    for size, categories, reference_limit in cases:
+    for size, seats, categories, reference_limit in cases:
         people, population = synthetic_pool(size, categories, seed=size)
         quotas = proportional_quotas(population, seats, categories, tolerance=1)
         reference = (
