@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -109,3 +110,24 @@ async def mark_failed(conn: asyncpg.Connection, delivery_id: uuid.UUID, error: s
 
 async def delivery_counts(conn: asyncpg.Connection) -> dict[str, int]:
     return {r["status"]: int(r["n"]) for r in await conn.fetch(Q.delivery_counts)}
+
+
+async def defer_message(
+    conn: asyncpg.Connection,
+    *,
+    source_event_id: uuid.UUID,
+    template: str,
+    recipient_ref: uuid.UUID,
+    district_id: str,
+    values: dict[str, Any],
+) -> None:
+    await conn.execute(
+        Q.defer_message, source_event_id, template, recipient_ref, district_id, json.dumps(values)
+    )
+
+
+async def take_deferred_messages(
+    conn: asyncpg.Connection, recipient_ref: uuid.UUID
+) -> list[asyncpg.Record]:
+    """The messages that waited for this person; removed as they are taken."""
+    return list(await conn.fetch(Q.take_deferred_messages, recipient_ref))

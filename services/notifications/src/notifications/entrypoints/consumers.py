@@ -12,7 +12,7 @@ from notifications.adapters.templates import Renderer
 from notifications.domain.messages import MessageRequest, lottery_result
 from notifications.service import reminders
 from notifications.service.letters import record_invitations
-from notifications.service.messages import store_messages
+from notifications.service.messages import release_deferred, store_messages
 from notifications.service.register import confirm_ready_seats
 from shared.events import ReceivedEvent
 from shared.events.lottery import (
@@ -64,6 +64,7 @@ def make_handlers(
         await repository.add_recipient(
             conn, p.application_id, event.envelope.district_id, p.applicant, p.withdrawal_url
         )
+        await release_deferred(conn, p.application_id, renderer=renderer)
         if p.confirmation_url:
             await send(
                 conn,

@@ -9,6 +9,7 @@ recipient) and nothing is sent twice. People without an e-mail address get no e-
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -69,7 +70,19 @@ async def store_messages(
     stored = 0
     for request in requests:
         person = recipients.get(request.recipient_ref)
-        if person is None or not person["email"]:
+        if person is None:
+            # Not known yet: the event naming the person was read before the one that
+            # introduces them. The message waits for them (see ``release_deferred``).
+            await repository.defer_message(
+                conn,
+                source_event_id=source_event_id,
+                template=request.template,
+                recipient_ref=request.recipient_ref,
+                district_id=district_id,
+                values=request.values,
+            )
+            continue
+        if not person["email"]:
             continue
         language = person["language"]
         values = {
@@ -129,4 +142,21 @@ async def store_messages(
         )
         stored += 1
     await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
+    return stored
+
+
+async def release_deferred(
+    conn: asyncpg.Connection, recipient_ref: uuid.UUID, *, renderer: Renderer
+) -> int:
+    """Turn the messages that waited for a newly known person into deliveries, each
+    under its original event, so a later redelivery of that event adds nothing."""
+    stored = 0
+    for row in await repository.take_deferred_messages(conn, recipient_ref):
+        stored += await store_messages(
+            conn,
+            [MessageRequest(row["template"], recipient_ref, json.loads(row["message_values"]))],
+            source_event_id=row["source_event_id"],
+            district_id=row["district_id"],
+            renderer=renderer,
+        )
     return stored

@@ -59,3 +59,13 @@ WHERE delivery_id = $1;
 
 -- name: delivery_counts
 SELECT status, count(*) AS n FROM deliveries GROUP BY status;
+
+-- name: defer_message
+INSERT INTO deferred_messages (source_event_id, template, recipient_ref, district_id,
+                               message_values)
+VALUES ($1, $2, $3, $4, $5::jsonb)
+ON CONFLICT DO NOTHING;
+
+-- name: take_deferred_messages
+DELETE FROM deferred_messages WHERE recipient_ref = $1
+RETURNING source_event_id, template, district_id, message_values;
