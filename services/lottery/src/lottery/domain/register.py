@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from shared import vocabulary
+
 COLUMNS: tuple[str, ...] = (
     "record_id",
     "family_name",
@@ -50,15 +52,7 @@ REQUIRED: tuple[str, ...] = (
 )
 DELIMITER = ";"
 
-AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
-    (16, 24, "16-24"),
-    (25, 34, "25-34"),
-    (35, 44, "35-44"),
-    (45, 54, "45-54"),
-    (55, 64, "55-64"),
-    (65, 74, "65-74"),
-    (75, None, "75+"),
-)
+AGE_BANDS = vocabulary.AGE_BANDS
 MINIMUM_AGE = 16
 
 SEX_VALUES: dict[str, str] = {

@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from registration.entrypoints.deps import Registration
+from shared.vocabulary import FIELDS_OF_ACTION
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
@@ -53,16 +54,6 @@ PATHS = {
     "privacy": ("/datenschutz", "/en/privacy"),
 }
 
-FIELDS_OF_ACTION = {
-    "value_creation_and_innovation": (
-        "Wertschöpfung und Innovation",
-        "Value creation and innovation",
-    ),
-    "resources": ("Ressourcen", "Resources"),
-    "energy": ("Energie", "Energy"),
-    "mobility_and_logistics": ("Mobilität und Logistik", "Mobility and logistics"),
-    "tourism_and_culture": ("Tourismus und Kultur", "Tourism and culture"),
-}
 GENDERS = {
     "female": ("weiblich", "female"),
     "male": ("männlich", "male"),

@@ -8,16 +8,11 @@ from datetime import datetime
 import asyncpg
 
 from registration.adapters import repository
+from shared import vocabulary
 from shared.events.registration import IdeaSubmitted
 from shared.messaging import outbox
 
-FIELDS_OF_ACTION = (
-    "value_creation_and_innovation",
-    "resources",
-    "energy",
-    "mobility_and_logistics",
-    "tourism_and_culture",
-)
+FIELDS_OF_ACTION = tuple(vocabulary.FIELDS_OF_ACTION)
 MODERATION_STATES = ("new", "published", "hidden")
 
 

@@ -13,16 +13,9 @@ import math
 import uuid
 from datetime import datetime
 
-AGE_BANDS: tuple[tuple[int, int | None, str], ...] = (
-    (0, 15, "unter 16"),
-    (16, 24, "16-24"),
-    (25, 34, "25-34"),
-    (35, 44, "35-44"),
-    (45, 54, "45-54"),
-    (55, 64, "55-64"),
-    (65, 74, "65-74"),
-    (75, None, "75+"),
-)
+from shared import vocabulary
+
+AGE_BANDS: tuple[tuple[int, int | None, str], ...] = ((0, 15, "unter 16"), *vocabulary.AGE_BANDS)
 UNKNOWN_AGE = "unbekannt"
 
 

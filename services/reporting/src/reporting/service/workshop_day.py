@@ -21,20 +21,11 @@ from reporting.service import figures as figures_service
 from shared.events import ReceivedEvent
 from shared.events.registration import GuidelineRecorded, ParticipantCheckedIn
 from shared.sql import load_queries
+from shared.vocabulary import FIELDS_OF_ACTION
 
 Q = load_queries(Path(__file__).parents[1] / "adapters" / "sql" / "workshop_day.sql")
 HALVES = ("applicants", "register")
 
-FIELDS_OF_ACTION = {
-    "value_creation_and_innovation": (
-        "Wertschöpfung und Innovation",
-        "Value creation and innovation",
-    ),
-    "resources": ("Ressourcen", "Resources"),
-    "energy": ("Energie", "Energy"),
-    "mobility_and_logistics": ("Mobilität und Logistik", "Mobility and logistics"),
-    "tourism_and_culture": ("Tourismus und Kultur", "Tourism and culture"),
-}
 
 VERIFY_DE = (
     "So prüfen Sie die Verlosung nach: Laden Sie das Prüfprotokoll der Verlosung "
