@@ -149,6 +149,26 @@ async def test_access_escaping_exports_and_the_transparency_page(
                     [c.value for c in r] for r in sheet.iter_rows()
                 ]
 
+        # Every export that was handed out is in the audit log, with who took it; the
+        # refused ones are not.
+        audit = await fetchval(
+            database_url,
+            "SELECT array_agg(DISTINCT role || ':' || export || '.' || format"
+            " ORDER BY role || ':' || export || '.' || format)"
+            " FROM export_audit WHERE district_id = 'halle'",
+        )
+        assert audit == [
+            "admin:figures.csv",
+            "admin:figures.xlsx",
+            "admin:ideas.csv",
+            "admin:ideas.xlsx",
+            "admin:participants.csv",
+            "admin:participants.xlsx",
+            "coordinator:figures.csv",
+            "coordinator:ideas.csv",
+            "coordinator:participants.csv",
+        ], audit
+
         # The public transparency page: aggregates only, small counts as "<5".
         public = await client.get("/transparenz/halle")
         assert public.status_code == 200

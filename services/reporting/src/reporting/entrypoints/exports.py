@@ -28,12 +28,30 @@ from reporting.domain.figures import pseudonym
 from reporting.domain.spreadsheet import Cell, safe_row
 from reporting.entrypoints.access import Staff, district_access
 from reporting.service.figures import figures
+from shared.auth import StaffMember
 from shared.http import runtime_of
 
 router = APIRouter(tags=["exports"])
 
 Format = Literal["csv", "xlsx"]
 BASE = "/api/staff/districts/{district_id}/exports"
+
+
+async def audited_access(
+    request: Request, member: StaffMember, district_id: str, export: str, fmt: Format
+) -> None:
+    """Refuse other districts' coordinators; record who exports what (the audit log)."""
+    district_access(member, district_id)
+    async with runtime_of(request).pool.acquire() as conn:
+        await conn.execute(
+            "INSERT INTO export_audit (subject, role, district_id, export, format)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            member.subject,
+            member.role,
+            district_id,
+            export,
+            fmt,
+        )
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
@@ -65,7 +83,7 @@ def table_response(
 async def export_participants(
     district_id: str, fmt: Format, request: Request, member: Staff
 ) -> Response:
-    district_access(member, district_id)
+    await audited_access(request, member, district_id, "participants", fmt)
     runtime = runtime_of(request)
     async with runtime.pool.acquire() as conn:
         rows = await repository.participants(conn, district_id)
@@ -84,7 +102,7 @@ async def export_participants(
 
 @router.get(BASE + "/ideas.{fmt}", summary="Ideas of a district, for the moderators")
 async def export_ideas(district_id: str, fmt: Format, request: Request, member: Staff) -> Response:
-    district_access(member, district_id)
+    await audited_access(request, member, district_id, "ideas", fmt)
     async with runtime_of(request).pool.acquire() as conn:
         rows = await repository.search_ideas(conn, district_id, None, limit=100_000)
     return table_response(
@@ -114,7 +132,7 @@ def flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, Cell]]:
 async def export_figures(
     district_id: str, fmt: Format, request: Request, member: Staff
 ) -> Response:
-    district_access(member, district_id)
+    await audited_access(request, member, district_id, "figures", fmt)
     async with runtime_of(request).pool.acquire() as conn:
         data = await figures(conn, district_id, now=datetime.now(UTC))
     return table_response(
