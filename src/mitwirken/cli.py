@@ -29,7 +29,8 @@ def up(
     """Start broker, database and the four services locally; Ctrl-C stops everything."""
     import os
 
-    from mitwirken.stack import LocalStack
+    from mitwirken.infra import port_in_use
+    from mitwirken.stack import DEFAULT_PORTS, LocalStack
 
     extra_env = {}
     if "REGISTRATION_PUBLIC_RATE_LIMIT_PER_MINUTE" not in os.environ:
@@ -44,6 +45,18 @@ def up(
         extra_env=extra_env,
         on_event=lambda line: console.print(f"[dim]·[/dim] {line}"),
     )
+    taken = [
+        port
+        for port in (postgres_port, kafka_port, mailbox_port, smtp_port, *DEFAULT_PORTS.values())
+        if port_in_use(port)
+    ]
+    if taken:
+        console.print(
+            f"[red]Port(s) {', '.join(map(str, taken))} already in use: is mitwirken running "
+            "already (another `./mitwirken up`)? Stop it first (Ctrl-C in its terminal), "
+            "or stop whatever else uses the port.[/red]"
+        )
+        raise typer.Exit(1)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -55,7 +68,11 @@ def up(
         s = stack.services
         table.add_row("Resident pages (apply, ideas)", s["registration"].base_url + "/")
         table.add_row("Application API (registration)", s["registration"].base_url + "/docs")
-        table.add_row("Staff figures (reporting)", s["reporting"].base_url + "/docs")
+        table.add_row(
+            "Staff dashboard (sign in with a token: ./mitwirken token)",
+            s["reporting"].base_url + "/dashboard",
+        )
+        table.add_row("Staff figures API (reporting)", s["reporting"].base_url + "/docs")
         table.add_row("Mailbox (e-mails sent locally)", stack.mailbox_url)
         table.add_row("Lottery API", s["lottery"].base_url + "/docs")
         table.add_row("Notifications API", s["notifications"].base_url + "/docs")

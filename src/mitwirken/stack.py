@@ -167,7 +167,22 @@ class LocalStack:
         import urllib.request
 
         deadline = time.monotonic() + timeout_s
-        wait_for_port(service.port, timeout_s=timeout_s, process=service.process, what=service.name)
+        while True:
+            try:
+                wait_for_port(
+                    service.port,
+                    timeout_s=max(0.1, deadline - time.monotonic()),
+                    process=service.process,
+                    what=service.name,
+                )
+                break
+            except RuntimeError:
+                # Exited (killed, or failed to start): once supervised, the supervisor
+                # starts it again, so wait for the new process instead of giving up.
+                supervised = self._supervisor is not None and not self._stopping.is_set()
+                if not supervised or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.2)
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(service.base_url + "/health/ready", timeout=2) as r:
