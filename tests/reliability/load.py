@@ -157,7 +157,12 @@ class Clients:
 
         async def worker() -> None:
             async with httpx.AsyncClient(timeout=15) as client:
-                while not (stop.is_set() and self.stream.issued >= at_least):
+                # ``at_least`` applications, and on until the faults are over if they
+                # take longer, but never more than twice as many (the backlog of
+                # e-mails would then outlast any sensible settling time).
+                while self.stream.issued < at_least or (
+                    not stop.is_set() and self.stream.issued < 2 * at_least
+                ):
                     await self.one(client, next(counter))
 
         await asyncio.gather(*(worker() for _ in range(clients)))

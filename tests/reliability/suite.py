@@ -118,7 +118,8 @@ async def run(
     *,
     clients: int = 8,
     seed: int = 2040,
-    settle_timeout_s: float = 300,
+    settle_timeout_s: float = 600,
+    durable_broker: bool = True,
     say: object = print,
 ) -> Outcome:
     rng = random.Random(seed)
@@ -128,7 +129,7 @@ async def run(
             home=Path(home),
             ports={name: free_port() for name in SERVICES},
             fsync=False,
-            durable_broker=True,
+            durable_broker=durable_broker,
             on_event=lambda line: say(f"  [{time.strftime('%H:%M:%S')}] {line}"),  # type: ignore[operator]
             extra_env={
                 "{PREFIX}KAFKA_TOPIC_PARTITIONS": "3",
