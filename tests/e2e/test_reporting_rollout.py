@@ -413,7 +413,19 @@ async def test_every_dashboard_figure_equals_the_count_in_the_owning_database(
                     dbs["lottery"],
                     "SELECT count(*) AS n FROM placements WHERE replaces IS NOT NULL",
                 )
-                if pending[0]["n"] or promoted[0]["n"] < len(ADDRESS):
+                # Notifications must have read the draws and promotions too: their
+                # e-mails are created when it does (a delivery not yet created is not
+                # pending either).
+                told = await rows(
+                    dbs["notifications"],
+                    "SELECT count(*) AS n FROM inbox"
+                    " WHERE event_type IN ('LotteryDrawn', 'ParticipantPromoted')",
+                )
+                if (
+                    pending[0]["n"]
+                    or promoted[0]["n"] < len(ADDRESS)
+                    or told[0]["n"] < 2 * len(ADDRESS)
+                ):
                     return False
                 published: set[uuid.UUID] = set()
                 for service in ("registration", "lottery", "notifications"):

@@ -92,6 +92,16 @@ async def forget_published(conn: asyncpg.Connection, district_id: str) -> int:
     return int(status.split()[-1])
 
 
+async def pending_for_district(conn: asyncpg.Connection, district_id: str) -> int:
+    """How many of the district's messages still wait for the relay."""
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM outbox WHERE published_at IS NULL AND key = $1",
+            partition_key(district_id),
+        )
+    )
+
+
 async def purge_published(conn: asyncpg.Connection, older_than: timedelta) -> int:
     """Delete messages published more than ``older_than`` ago: the topics hold them, and
     the outbox must not keep personal data longer than it needs to."""

@@ -10,6 +10,7 @@ the aggregate figures remain verifiable.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from shared.sql import load_queries
 
 Q = load_queries(Path(__file__).parents[1] / "adapters" / "sql" / "retention.sql")
 log = structlog.get_logger(__name__)
+
+_OUTBOX_WAIT_ROUNDS = 80
 
 ERASURES: tuple[str, ...] = (
     Q.erase_applications,
@@ -49,7 +52,16 @@ async def erase_district(
 ) -> bool:
     """Erase one district's personal data now; False if it was erased before (or is
     unknown). The retention clock calls this when the time has come; an administrator
-    may call it earlier (e.g. when the process is cancelled)."""
+    may call it earlier (e.g. when the process is cancelled).
+
+    The district's messages still waiting in the outbox are let out first (a few
+    seconds at most): once published they can be deleted with the rest, whereas an
+    unpublished one would keep its personal data until the outbox purge."""
+    for _ in range(_OUTBOX_WAIT_ROUNDS):
+        async with pool.acquire() as conn:
+            if not await outbox.pending_for_district(conn, district_id):
+                break
+        await asyncio.sleep(0.25)
     async with pool.acquire() as conn, conn.transaction():
         current = await conn.fetchrow(Q.lock_district_for_erasure, district_id)
         if current is None or current["personal_data_erased_at"] is not None:
