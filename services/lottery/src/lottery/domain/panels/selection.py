@@ -65,9 +65,11 @@ def select_distribution(
     if first is None:
         raise Infeasible(explain(model))
     portfolio = Portfolio(model)
-    portfolio.add(first[0])
-    known = {first[0]}
     swaps = SwapSearch(model)
+    cover = _cover(first[0], finder, swaps)
+    for counts in cover:
+        portfolio.add(counts)
+    known = set(cover)
     unfixed = set(range(len(model)))
     while unfixed:
         level = _maximise_lowest(portfolio, finder, swaps, known)
@@ -82,6 +84,32 @@ def select_distribution(
         unfixed -= binding
     _, weights, _, _ = portfolio.solve()
     return _distribution(model, portfolio.panels, weights, method)
+
+
+def _cover(
+    first: tuple[int, ...], finder: PanelFinder, swaps: SwapSearch
+) -> list[tuple[int, ...]]:
+    """Panels that together seat every type that any panel can seat.
+
+    Until every type sits on some panel of the lottery, the lowest probability is zero
+    and the dual prices say little, so column generation would add panels one
+    uncovered type at a time; a greedy cover gets there in a few panels.
+    """
+    panels = {first: None}
+    covered = np.array(first) > 0
+    last = first
+    while not covered.all():
+        prices = np.where(covered, 0.0, 1.0)
+        counts, _ = swaps.improve(last, prices)
+        if not (np.array(counts) > 0)[~covered].any():
+            found = finder.best(prices, TIGHT_GAP)
+            if found is None or found[1] <= 0.5:
+                break
+            counts = found[0]
+        panels[counts] = None
+        covered |= np.array(counts) > 0
+        last = counts
+    return list(panels)
 
 
 def _maximise_lowest(
