@@ -26,7 +26,7 @@ from shared import db, topics
 from shared.http import install_problem_handlers, observability_router
 from shared.logging import configure_logging
 from shared.messaging.broker import build_broker, build_producer, ensure_topics, subscribe_inbox
-from shared.messaging.inbox import Handler, InboxConsumer
+from shared.messaging.inbox import BatchHandler, Handler, InboxConsumer
 from shared.messaging.outbox import OutboxRelay
 from shared.settings import ServiceSettings
 
@@ -41,6 +41,8 @@ class ServiceSpec:
     settings: ServiceSettings
     migrations_dir: Path
     handlers: Mapping[str, Handler] = field(default_factory=dict)
+    batch_handlers: Mapping[str, BatchHandler] = field(default_factory=dict)
+    """Optional: the same effects for a run of events at once (see shared.messaging.inbox)."""
     subscribes_to: Sequence[str] = ()
     routers: Sequence[APIRouter] = ()
     title: str = ""
@@ -104,6 +106,7 @@ class ServiceRuntime:
                 self.spec.handlers,
                 consumer_name=self.spec.name,
                 attempts=s.handler_attempts,
+                batch_handlers=self.spec.batch_handlers,
             )
             subscribe_inbox(
                 self.broker,

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from lottery.entrypoints import hand_over, register_http
-from lottery.entrypoints.consumers import make_handlers
+from lottery.entrypoints.consumers import BATCH_HANDLERS, make_handlers
 from lottery.entrypoints.http import router
 from lottery.settings import Settings
 from shared import topics
@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             handlers=make_handlers(settings),
+            batch_handlers=BATCH_HANDLERS,
             subscribes_to=(topics.REGISTRATION_EVENTS,),
             routers=[router, register_http.router, hand_over.router],
             title="mitwirken lottery",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from reporting.entrypoints.consumers import HANDLERS, TOPICS
+from reporting.entrypoints.consumers import BATCH_HANDLERS, HANDLERS, TOPICS
 from reporting.entrypoints.exports import router as exports_router
 from reporting.entrypoints.guidelines import router as guidelines_router
 from reporting.entrypoints.http import router
@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings=settings,
             migrations_dir=MIGRATIONS,
             handlers=HANDLERS,
+            batch_handlers=BATCH_HANDLERS,
             subscribes_to=TOPICS,
             routers=[router, exports_router, pages_router, guidelines_router],
             title="mitwirken reporting",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,23 @@ async def add_applicant(
 
 async def set_status(conn: asyncpg.Connection, application_id: uuid.UUID, status: str) -> None:
     await conn.execute(Q.set_status, application_id, status)
+
+
+async def add_applicants(
+    conn: asyncpg.Connection, applicants: Sequence[tuple[uuid.UUID, str, datetime]]
+) -> None:
+    await conn.execute(
+        Q.add_applicants,
+        [a[0] for a in applicants],
+        [a[1] for a in applicants],
+        [a[2] for a in applicants],
+    )
+
+
+async def set_statuses(
+    conn: asyncpg.Connection, application_ids: Sequence[uuid.UUID], status: str
+) -> None:
+    await conn.execute(Q.set_statuses, list(application_ids), status)
 
 
 async def upsert_district(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import asyncpg
@@ -19,7 +20,7 @@ from shared.events.registration import (
     PersonalDataErased,
     WorkshopScheduled,
 )
-from shared.messaging.inbox import Handler
+from shared.messaging.inbox import BatchHandler, Handler
 
 
 def make_handlers(settings: Settings) -> dict[str, Handler]:
@@ -76,3 +77,33 @@ def make_handlers(settings: Settings) -> dict[str, Handler]:
         ApplicationWithdrawn.event_type: on_application_withdrawn,
         ApplicationsClosed.event_type: on_applications_closed,
     }
+
+
+async def on_applications_received(
+    conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
+) -> None:
+    rows = []
+    for event in events:
+        p = event.payload
+        assert isinstance(p, ApplicationReceived)
+        rows.append((p.application_id, event.envelope.district_id, p.received_at))
+    await repository.add_applicants(conn, rows)
+
+
+async def on_applications_confirmed(
+    conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
+) -> None:
+    ids = []
+    for event in events:
+        assert isinstance(event.payload, ApplicationConfirmed)
+        ids.append(event.payload.application_id)
+    await repository.set_statuses(conn, ids, "confirmed")
+
+
+BATCH_HANDLERS: dict[str, BatchHandler] = {
+    ApplicationReceived.event_type: on_applications_received,
+    ApplicationConfirmed.event_type: on_applications_confirmed,
+}
+"""Runs of receipts and confirmations in one statement each; receipts first, as they
+arrive (a confirmation follows its receipt). A withdrawal may release a seat, so it
+ends a run and is handled on its own."""

@@ -5,9 +5,10 @@ Invariants:
   together, so readers see the old figures until the new ones are complete, and a
   running reporting service waits on the table locks and afterwards skips every event
   the rebuild recorded in the inbox (no event is counted twice or lost).
-- The same handlers as the live consumer, the same inbox de-duplication by event id,
-  the same treatment of unreadable events (skipped, as they were dead-lettered live)
-  and of failing handlers (the event's effect is undone, as live after its retries).
+- The same handlers as the live consumer (batch handlers included), the same inbox
+  de-duplication by event id, the same treatment of unreadable events (skipped, as
+  they were dead-lettered live) and of failing handlers (the event's effect is
+  undone, as live after its retries).
 - The rebuild reads each partition up to the high watermark of its fetches; events
   published meanwhile are handled by whichever comes first, the rebuild or the live
   consumer, and the inbox makes the other skip them. It uses no consumer group and
@@ -28,10 +29,10 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import ConsumerRecord, TopicPartition
 
 from reporting.adapters import repository
-from reporting.entrypoints.consumers import HANDLERS, TOPICS
+from reporting.entrypoints.consumers import BATCH_HANDLERS, HANDLERS, TOPICS
 from shared import db
 from shared.events import PoisonMessage, ReceivedEvent, decode
-from shared.messaging.inbox import Handler
+from shared.messaging.inbox import Handler, apply_events
 
 log = structlog.get_logger(__name__)
 
@@ -114,8 +115,7 @@ async def _apply(conn: asyncpg.Connection, batch: list[_Claimed], report: Rebuil
     savepoint per event, so only the failing event's effect is undone (as live)."""
     try:
         async with conn.transaction():
-            for item in batch:
-                await item.handler(conn, item.event)
+            await apply_events(conn, [item.event for item in batch], HANDLERS, BATCH_HANDLERS)
         report.handled += len(batch)
         return
     except Exception:  # noqa: S110 - the slow path below finds and records the failure

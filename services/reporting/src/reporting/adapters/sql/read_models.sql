@@ -156,3 +156,57 @@ WITH marked AS (
 )
 UPDATE invitees SET given_name = NULL, family_name = NULL
 WHERE district_id = $1 AND (given_name IS NOT NULL OR family_name IS NOT NULL);
+
+-- Batch forms of the blocks above: the same effect for many events in one statement
+-- (see consumers.BATCH_HANDLERS). Arrays are parallel, one element per event.
+
+-- name: count_events
+INSERT INTO event_counts (district_id, event_type, count)
+SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+ON CONFLICT (district_id, event_type) DO UPDATE SET count = event_counts.count + EXCLUDED.count;
+
+-- name: add_applications
+INSERT INTO applications (application_id, district_id, channel, received_at, age_band,
+                          gender, municipality, given_name, family_name)
+SELECT a.application_id, a.district_id, a.channel, a.received_at, a.age_band, a.gender,
+       a.municipality,
+       CASE WHEN EXISTS (SELECT 1 FROM erasures e WHERE e.district_id = a.district_id)
+            THEN NULL ELSE a.given_name END,
+       CASE WHEN EXISTS (SELECT 1 FROM erasures e WHERE e.district_id = a.district_id)
+            THEN NULL ELSE a.family_name END
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
+            $7::text[], $8::text[], $9::text[])
+     AS a(application_id, district_id, channel, received_at, age_band, gender, municipality,
+          given_name, family_name)
+ON CONFLICT (application_id) DO NOTHING;
+
+-- name: confirm_applications
+-- One element per application (the caller keeps the first confirmation of each).
+UPDATE applications AS a
+SET confirmed_at = COALESCE(a.confirmed_at, c.confirmed_at),
+    status = CASE WHEN a.status = 'withdrawn' THEN a.status ELSE 'confirmed' END
+FROM unnest($1::uuid[], $2::timestamptz[]) AS c(application_id, confirmed_at)
+WHERE a.application_id = c.application_id;
+
+-- name: withdraw_applications
+-- One element per application (the caller keeps the last withdrawal of each).
+UPDATE applications AS a SET status = 'withdrawn', withdrawn_at = w.withdrawn_at
+FROM unnest($1::uuid[], $2::timestamptz[]) AS w(application_id, withdrawn_at)
+WHERE a.application_id = w.application_id;
+
+-- name: add_ideas
+INSERT INTO ideas (idea_id, district_id, text, field_of_action, submitted_at)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+ON CONFLICT (idea_id) DO NOTHING;
+
+-- name: notification_outcomes
+-- One element per notification, its events folded: 'sent' if any was sent, permanent if
+-- any failure was, attempts = the number of its events (as notification_outcome, each).
+INSERT INTO notifications AS n (notification_id, district_id, template, channel, status,
+                                permanent, attempts)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+                     $6::boolean[], $7::int[])
+ON CONFLICT (notification_id) DO UPDATE SET
+    status = CASE WHEN n.status = 'sent' OR EXCLUDED.status = 'sent' THEN 'sent' ELSE 'failed' END,
+    permanent = n.permanent OR EXCLUDED.permanent,
+    attempts = n.attempts + EXCLUDED.attempts;
