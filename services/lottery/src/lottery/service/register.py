@@ -199,6 +199,8 @@ async def import_register(
         raise Refused(422, f"the file is not readable as CSV ({exc})") from None
     await conn.execute("SET LOCAL work_mem = '256MB'")
     await conn.execute(R.check_rows, *_rule_parameters(positions, reference))
+    await conn.execute(R.find_duplicates)
+    await conn.execute(R.analyze_checked)  # temporary tables get no statistics otherwise
     report.blocked = await conn.fetchval(R.blocked_count)
     report.rejected = _status_count(await conn.execute(R.insert_rejections, import_id))
     report.rejected += _status_count(await conn.execute(R.insert_duplicates, import_id))
@@ -210,6 +212,7 @@ async def import_register(
         values.append(r["value"])
         normalised.append(keys[r["part"]](r["value"]))
     await conn.execute(R.insert_pool, import_id, *(x for p in parts.values() for x in p))
+    await conn.execute(R.analyze_pool)
     report.rejected_rows = [dict(r) for r in await conn.fetch(R.import_errors, import_id)]
     await _publish_import(conn, district_id, report, now, randomness_source, actor)
     log.info(

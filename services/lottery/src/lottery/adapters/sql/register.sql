@@ -43,38 +43,63 @@ CREATE TEMP TABLE register_stage (
 -- name: check_rows
 -- Every data row read and checked by the rules of lottery.domain.register.parse_row (the
 -- reference; a test keeps both in agreement): problem is NULL for a usable record, an
--- empty array for a record under a disclosure block, else [column, reason]. nth counts
--- the usable rows of one record id (the first counts). Parameters: $1 the field
--- position of each column (COLUMNS, then birth_year and age; 0 = absent), $2 the
--- reference date, $3 the fields a row needs, $4/$5 the blocked/unblocked values, $6/$7
--- the sex values and their genders, $8/$9 the age bands' lower bounds and labels, $10
--- the minimum age, $11 the longest value. (OFFSET 0 keeps each step's values computed
--- once per row instead of inlined into every later use.)
+-- empty array for a record under a disclosure block, else [column, reason].
+-- Parameters: $1 the field position of each column (COLUMNS, then birth_year and age;
+-- 0 = absent), $2 the reference date, $3 the fields a row needs, $4/$5 the
+-- blocked/unblocked values, $6/$7 the sex values and their genders, $8/$9 the age bands'
+-- lower bounds and labels, $10 the minimum age, $11 the longest value. (OFFSET 0 keeps
+-- each step's values computed once per row instead of inlined into every later use.)
+-- A typical row is plain: no control character anywhere and no blank beside a
+-- separator or at either end, so none of its values needs trimming or searching for
+-- control characters; and a line no longer than the longest value holds no value that
+-- is too long. One pattern over the line decides this, instead of a trim, a length and
+-- a search per value; the other rows take the value-by-value way.
 CREATE TEMP TABLE register_checked ON COMMIT DROP AS
 WITH raw AS (
-    SELECT row_number, string_to_array(line, E'\x1f') AS f,
-           line ~ '[\x01-\x1e\x7f]' AS controls
+    SELECT row_number, line, string_to_array(line, E'\x1f') AS f,
+           line !~ '[\x01-\x1e\x7f]|^ |\x1f | \x1f| $' AS plain
     FROM register_stage
-    WHERE row_number > 1 AND btrim(line, E' \t\n\r\v\f') <> ''
+    WHERE row_number > 1 AND line <> ''
     OFFSET 0
 ), v AS (
-    SELECT row_number, cardinality(f) AS width, controls,
-           btrim(coalesce(f[($1::int[])[1]], ''), E' \t\n\r\v\f') AS record_id,
-           btrim(coalesce(f[($1::int[])[2]], ''), E' \t\n\r\v\f') AS family_name,
-           btrim(coalesce(f[($1::int[])[3]], ''), E' \t\n\r\v\f') AS given_names,
-           btrim(coalesce(f[($1::int[])[4]], ''), E' \t\n\r\v\f') AS doctorate,
-           btrim(coalesce(f[($1::int[])[5]], ''), E' \t\n\r\v\f') AS birth_date,
-           btrim(coalesce(f[($1::int[])[6]], ''), E' \t\n\r\v\f') AS sex,
-           btrim(coalesce(f[($1::int[])[7]], ''), E' \t\n\r\v\f') AS nationalities,
-           btrim(coalesce(f[($1::int[])[8]], ''), E' \t\n\r\v\f') AS street,
-           btrim(coalesce(f[($1::int[])[9]], ''), E' \t\n\r\v\f') AS house_number,
-           btrim(coalesce(f[($1::int[])[10]], ''), E' \t\n\r\v\f') AS address_supplement,
-           btrim(coalesce(f[($1::int[])[11]], ''), E' \t\n\r\v\f') AS postal_code,
-           btrim(coalesce(f[($1::int[])[12]], ''), E' \t\n\r\v\f') AS municipality,
-           btrim(coalesce(f[($1::int[])[13]], ''), E' \t\n\r\v\f') AS disclosure_block,
-           btrim(coalesce(f[($1::int[])[14]], ''), E' \t\n\r\v\f') AS birth_year_text,
-           btrim(coalesce(f[($1::int[])[15]], ''), E' \t\n\r\v\f') AS age_text
+    SELECT row_number, cardinality(f) AS width,
+           NOT plain AND line ~ '[\x01-\x1e\x7f]' AS controls,
+           octet_length(line) > $11 AS long,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[1]], '')
+                ELSE btrim(coalesce(f[($1::int[])[1]], ''), E' \t\n\r\v\f') END AS record_id,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[2]], '')
+                ELSE btrim(coalesce(f[($1::int[])[2]], ''), E' \t\n\r\v\f') END AS family_name,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[3]], '')
+                ELSE btrim(coalesce(f[($1::int[])[3]], ''), E' \t\n\r\v\f') END AS given_names,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[4]], '')
+                ELSE btrim(coalesce(f[($1::int[])[4]], ''), E' \t\n\r\v\f') END AS doctorate,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[5]], '')
+                ELSE btrim(coalesce(f[($1::int[])[5]], ''), E' \t\n\r\v\f') END AS birth_date,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[6]], '')
+                ELSE btrim(coalesce(f[($1::int[])[6]], ''), E' \t\n\r\v\f') END AS sex,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[7]], '')
+                ELSE btrim(coalesce(f[($1::int[])[7]], ''), E' \t\n\r\v\f') END AS nationalities,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[8]], '')
+                ELSE btrim(coalesce(f[($1::int[])[8]], ''), E' \t\n\r\v\f') END AS street,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[9]], '')
+                ELSE btrim(coalesce(f[($1::int[])[9]], ''), E' \t\n\r\v\f') END AS house_number,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[10]], '')
+                ELSE btrim(coalesce(f[($1::int[])[10]], ''), E' \t\n\r\v\f') END
+               AS address_supplement,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[11]], '')
+                ELSE btrim(coalesce(f[($1::int[])[11]], ''), E' \t\n\r\v\f') END AS postal_code,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[12]], '')
+                ELSE btrim(coalesce(f[($1::int[])[12]], ''), E' \t\n\r\v\f') END AS municipality,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[13]], '')
+                ELSE btrim(coalesce(f[($1::int[])[13]], ''), E' \t\n\r\v\f') END
+               AS disclosure_block,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[14]], '')
+                ELSE btrim(coalesce(f[($1::int[])[14]], ''), E' \t\n\r\v\f') END
+               AS birth_year_text,
+           CASE WHEN plain THEN coalesce(f[($1::int[])[15]], '')
+                ELSE btrim(coalesce(f[($1::int[])[15]], ''), E' \t\n\r\v\f') END AS age_text
     FROM raw
+    WHERE plain OR btrim(line, E' \t\n\r\v\f') <> ''
     OFFSET 0
 ), b AS (
     SELECT v.*, g.gender,
@@ -86,7 +111,37 @@ WITH raw AS (
                 THEN ARRAY[split_part(v.birth_date, '.', 3)::int,
                            split_part(v.birth_date, '.', 2)::int,
                            split_part(v.birth_date, '.', 1)::int]
-           END AS ymd
+           END AS ymd,
+           -- The first value too long or holding a control character, in column order;
+           -- only rows that may have one are searched.
+           CASE WHEN long OR controls THEN CASE
+             WHEN length(record_id) > $11 THEN ARRAY['record_id', 'longer than ' || $11 || ' characters']
+             WHEN controls AND record_id ~ '[\x01-\x1f\x7f]' THEN ARRAY['record_id', 'contains control characters']
+             WHEN length(family_name) > $11 THEN ARRAY['family_name', 'longer than ' || $11 || ' characters']
+             WHEN controls AND family_name ~ '[\x01-\x1f\x7f]' THEN ARRAY['family_name', 'contains control characters']
+             WHEN length(given_names) > $11 THEN ARRAY['given_names', 'longer than ' || $11 || ' characters']
+             WHEN controls AND given_names ~ '[\x01-\x1f\x7f]' THEN ARRAY['given_names', 'contains control characters']
+             WHEN length(doctorate) > $11 THEN ARRAY['doctorate', 'longer than ' || $11 || ' characters']
+             WHEN controls AND doctorate ~ '[\x01-\x1f\x7f]' THEN ARRAY['doctorate', 'contains control characters']
+             WHEN length(birth_date) > $11 THEN ARRAY['birth_date', 'longer than ' || $11 || ' characters']
+             WHEN controls AND birth_date ~ '[\x01-\x1f\x7f]' THEN ARRAY['birth_date', 'contains control characters']
+             WHEN length(sex) > $11 THEN ARRAY['sex', 'longer than ' || $11 || ' characters']
+             WHEN controls AND sex ~ '[\x01-\x1f\x7f]' THEN ARRAY['sex', 'contains control characters']
+             WHEN length(nationalities) > $11 THEN ARRAY['nationalities', 'longer than ' || $11 || ' characters']
+             WHEN controls AND nationalities ~ '[\x01-\x1f\x7f]' THEN ARRAY['nationalities', 'contains control characters']
+             WHEN length(street) > $11 THEN ARRAY['street', 'longer than ' || $11 || ' characters']
+             WHEN controls AND street ~ '[\x01-\x1f\x7f]' THEN ARRAY['street', 'contains control characters']
+             WHEN length(house_number) > $11 THEN ARRAY['house_number', 'longer than ' || $11 || ' characters']
+             WHEN controls AND house_number ~ '[\x01-\x1f\x7f]' THEN ARRAY['house_number', 'contains control characters']
+             WHEN length(address_supplement) > $11 THEN ARRAY['address_supplement', 'longer than ' || $11 || ' characters']
+             WHEN controls AND address_supplement ~ '[\x01-\x1f\x7f]' THEN ARRAY['address_supplement', 'contains control characters']
+             WHEN length(postal_code) > $11 THEN ARRAY['postal_code', 'longer than ' || $11 || ' characters']
+             WHEN controls AND postal_code ~ '[\x01-\x1f\x7f]' THEN ARRAY['postal_code', 'contains control characters']
+             WHEN length(municipality) > $11 THEN ARRAY['municipality', 'longer than ' || $11 || ' characters']
+             WHEN controls AND municipality ~ '[\x01-\x1f\x7f]' THEN ARRAY['municipality', 'contains control characters']
+             WHEN length(disclosure_block) > $11 THEN ARRAY['disclosure_block', 'longer than ' || $11 || ' characters']
+             WHEN controls AND disclosure_block ~ '[\x01-\x1f\x7f]' THEN ARRAY['disclosure_block', 'contains control characters']
+           END END AS value_problem
     FROM v
     LEFT JOIN unnest($6::text[], $7::text[]) AS g(sex_value, gender)
       ON g.sex_value = lower(translate(v.sex, 'ÄÖÜ', 'äöü') COLLATE "C")
@@ -134,32 +189,7 @@ WITH raw AS (
              WHEN house_number = '' THEN ARRAY['house_number', 'missing']
              WHEN postal_code = '' THEN ARRAY['postal_code', 'missing']
              WHEN municipality = '' THEN ARRAY['municipality', 'missing']
-             WHEN length(record_id) > $11 THEN ARRAY['record_id', 'longer than ' || $11 || ' characters']
-             WHEN controls AND record_id ~ '[\x01-\x1f\x7f]' THEN ARRAY['record_id', 'contains control characters']
-             WHEN length(family_name) > $11 THEN ARRAY['family_name', 'longer than ' || $11 || ' characters']
-             WHEN controls AND family_name ~ '[\x01-\x1f\x7f]' THEN ARRAY['family_name', 'contains control characters']
-             WHEN length(given_names) > $11 THEN ARRAY['given_names', 'longer than ' || $11 || ' characters']
-             WHEN controls AND given_names ~ '[\x01-\x1f\x7f]' THEN ARRAY['given_names', 'contains control characters']
-             WHEN length(doctorate) > $11 THEN ARRAY['doctorate', 'longer than ' || $11 || ' characters']
-             WHEN controls AND doctorate ~ '[\x01-\x1f\x7f]' THEN ARRAY['doctorate', 'contains control characters']
-             WHEN length(birth_date) > $11 THEN ARRAY['birth_date', 'longer than ' || $11 || ' characters']
-             WHEN controls AND birth_date ~ '[\x01-\x1f\x7f]' THEN ARRAY['birth_date', 'contains control characters']
-             WHEN length(sex) > $11 THEN ARRAY['sex', 'longer than ' || $11 || ' characters']
-             WHEN controls AND sex ~ '[\x01-\x1f\x7f]' THEN ARRAY['sex', 'contains control characters']
-             WHEN length(nationalities) > $11 THEN ARRAY['nationalities', 'longer than ' || $11 || ' characters']
-             WHEN controls AND nationalities ~ '[\x01-\x1f\x7f]' THEN ARRAY['nationalities', 'contains control characters']
-             WHEN length(street) > $11 THEN ARRAY['street', 'longer than ' || $11 || ' characters']
-             WHEN controls AND street ~ '[\x01-\x1f\x7f]' THEN ARRAY['street', 'contains control characters']
-             WHEN length(house_number) > $11 THEN ARRAY['house_number', 'longer than ' || $11 || ' characters']
-             WHEN controls AND house_number ~ '[\x01-\x1f\x7f]' THEN ARRAY['house_number', 'contains control characters']
-             WHEN length(address_supplement) > $11 THEN ARRAY['address_supplement', 'longer than ' || $11 || ' characters']
-             WHEN controls AND address_supplement ~ '[\x01-\x1f\x7f]' THEN ARRAY['address_supplement', 'contains control characters']
-             WHEN length(postal_code) > $11 THEN ARRAY['postal_code', 'longer than ' || $11 || ' characters']
-             WHEN controls AND postal_code ~ '[\x01-\x1f\x7f]' THEN ARRAY['postal_code', 'contains control characters']
-             WHEN length(municipality) > $11 THEN ARRAY['municipality', 'longer than ' || $11 || ' characters']
-             WHEN controls AND municipality ~ '[\x01-\x1f\x7f]' THEN ARRAY['municipality', 'contains control characters']
-             WHEN length(disclosure_block) > $11 THEN ARRAY['disclosure_block', 'longer than ' || $11 || ' characters']
-             WHEN controls AND disclosure_block ~ '[\x01-\x1f\x7f]' THEN ARRAY['disclosure_block', 'contains control characters']
+             WHEN value_problem IS NOT NULL THEN value_problem
              WHEN gender IS NULL
                  THEN ARRAY['sex', 'not one of m, w, d, x (or male, female, diverse, not_stated)']
              WHEN postal_code !~ '^[0-9]{5}$' THEN ARRAY['postal_code', 'not five digits']
@@ -179,9 +209,24 @@ WITH raw AS (
     FROM e
     OFFSET 0
 )
-SELECT gen_random_uuid() AS person_id, verdict.*,
-       row_number() OVER (PARTITION BY problem IS NULL, record_id ORDER BY row_number) AS nth
+SELECT row_number, record_id, family_name, given_names, doctorate, born, birth_year,
+       gender, nationalities, street, house_number, address_supplement, postal_code,
+       municipality, age_band, problem,
+       CASE WHEN problem IS NULL THEN gen_random_uuid() END AS person_id
 FROM verdict;
+
+-- name: find_duplicates
+-- Later usable rows repeating a record id of the same import (the first row counts).
+-- The planner gets the checked rows' statistics for the joins that follow.
+CREATE TEMP TABLE register_duplicates ON COMMIT DROP AS
+SELECT row_number, record_id
+FROM (SELECT row_number, record_id,
+             row_number() OVER (PARTITION BY record_id ORDER BY row_number) AS nth
+      FROM register_checked WHERE problem IS NULL) AS usable
+WHERE nth > 1;
+
+-- name: analyze_checked
+ANALYZE register_checked, register_duplicates;
 
 -- name: blocked_count
 SELECT count(*) FROM register_checked WHERE problem = '{}'::text[];
@@ -195,7 +240,7 @@ FROM register_checked WHERE cardinality(problem) = 2;
 -- Later rows repeating a record id of the same import: moved to the errors.
 INSERT INTO register_import_errors (import_id, row_number, record_id, column_name, reason)
 SELECT $1, row_number, record_id, 'record_id', 'appears more than once; the first row counts'
-FROM register_checked WHERE problem IS NULL AND nth > 1;
+FROM register_duplicates;
 
 -- name: insert_records
 INSERT INTO register_records (person_id, import_id, row_number, record_id, family_name,
@@ -205,8 +250,9 @@ INSERT INTO register_records (person_id, import_id, row_number, record_id, famil
 SELECT person_id, $1, row_number, record_id, family_name, given_names, nullif(doctorate, ''),
        born, birth_year, gender, nullif(nationalities, ''), street, house_number,
        nullif(address_supplement, ''), postal_code, municipality
-FROM register_checked WHERE problem IS NULL AND nth = 1
-ORDER BY person_id;
+FROM register_checked c
+WHERE problem IS NULL
+  AND NOT EXISTS (SELECT 1 FROM register_duplicates d WHERE d.row_number = c.row_number);
 
 -- name: address_parts
 -- The distinct streets, house numbers and supplements, for their household-key parts.
@@ -226,8 +272,12 @@ FROM register_checked c
 JOIN unnest($2::text[], $3::text[]) AS s(v, k) ON s.v = c.street
 JOIN unnest($4::text[], $5::text[]) AS h(v, k) ON h.v = c.house_number
 JOIN unnest($6::text[], $7::text[]) AS x(v, k) ON x.v = c.address_supplement
-WHERE c.problem IS NULL AND c.nth = 1
-ORDER BY c.person_id;
+WHERE c.problem IS NULL
+  AND NOT EXISTS (SELECT 1 FROM register_duplicates d WHERE d.row_number = c.row_number);
+
+-- name: analyze_pool
+-- Fresh statistics for the draws, which rank every person of the import.
+ANALYZE register_pool;
 
 -- name: population
 SELECT age_band, gender, municipality, count(*) AS n
@@ -268,28 +318,29 @@ SELECT invitee_id::text AS person_id FROM invitations WHERE district_id = $1;
 -- name: draw_invitees
 -- Within each stratum, the people not invited before, ranked by SHA-256(key || id)
 -- (the same number as lottery.domain.invitations.person_number); the first n are invited.
+-- Strata are partitioned by their number in the request, which sorts cheaper than by
+-- their three names.
 WITH wanted AS (
-    SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::int[])
-        AS a(age_band, gender, municipality, letters)
+    SELECT * FROM unnest($3::text[], $4::text[], $5::text[], $6::int[]) WITH ORDINALITY
+        AS a(age_band, gender, municipality, letters, stratum)
+    WHERE letters > 0
 ), ranked AS (
-    SELECT p.person_id, p.age_band, p.gender, p.municipality,
+    SELECT p.person_id, p.age_band, p.gender, p.municipality, w.letters,
            row_number() OVER (
-               PARTITION BY p.age_band, p.gender, p.municipality
+               PARTITION BY w.stratum
                ORDER BY sha256(convert_to($2 || p.person_id::text, 'UTF8')), p.person_id
            ) AS rank
     FROM register_pool p
+    JOIN wanted w USING (age_band, gender, municipality)
     WHERE p.import_id = $1
       AND NOT EXISTS (SELECT 1 FROM invitations i WHERE i.invitee_id = p.person_id)
-      AND (p.age_band, p.gender, p.municipality) IN
-          (SELECT age_band, gender, municipality FROM wanted WHERE letters > 0)
 )
 SELECT r.person_id, r.age_band, r.gender, r.municipality, r.rank,
        c.given_names, c.family_name, c.doctorate, c.street, c.house_number,
        c.address_supplement, c.postal_code, c.municipality AS address_municipality
 FROM ranked r
-JOIN wanted w USING (age_band, gender, municipality)
 JOIN register_records c ON c.person_id = r.person_id
-WHERE r.rank <= w.letters
+WHERE r.rank <= r.letters
 ORDER BY r.age_band, r.gender, r.municipality, r.rank;
 
 -- name: insert_wave

@@ -86,9 +86,7 @@ def select_distribution(
     return _distribution(model, portfolio.panels, weights, method)
 
 
-def _cover(
-    first: tuple[int, ...], finder: PanelFinder, swaps: SwapSearch
-) -> list[tuple[int, ...]]:
+def _cover(first: tuple[int, ...], finder: PanelFinder, swaps: SwapSearch) -> list[tuple[int, ...]]:
     """Panels that together seat every type that any panel can seat.
 
     Until every type sits on some panel of the lottery, the lowest probability is zero
@@ -120,16 +118,17 @@ def _maximise_lowest(
 ) -> float:
     """Add panels until none raises the lowest probability of the unfixed types.
 
-    Better panels come first from swaps on the panels that are worth most at the
-    current prices; when swaps find none, the integer program searches with a loose gap
+    Better panels come first from swaps on the panels with most weight in the current
+    lottery; when swaps find none, the integer program searches with a loose gap
     (any better panel will do) and, when that finds none either, proves with a tight
     gap that none exists.
     """
     gap = LOOSE_GAP
     while True:
-        level, _, bound, prices = portfolio.solve()
-        worth = portfolio.matrix @ prices
-        starts = [portfolio.panels[i] for i in np.argsort(-worth, kind="stable")[:STARTS]]
+        level, weights, bound, prices = portfolio.solve()
+        # The panels in use are worth exactly the bound at these prices (all others
+        # at most that), so the heaviest of them are the starts closest to a better one.
+        starts = [portfolio.panels[i] for i in np.argsort(-weights, kind="stable")[:STARTS]]
         fresh = [c for c in swaps.better(starts, prices, bound + IMPROVEMENT) if c not in known]
         if fresh:
             for counts in fresh[:ADD]:
