@@ -11,6 +11,7 @@ import pytest
 
 from shared import topics
 from shared.events import EVENT_TYPES, Envelope, PoisonMessage, decode, events_on
+from shared.events.common import Applicant
 from shared.events.registration import ApplicationConfirmed, ApplicationsClosed
 
 REQUIRED = {
@@ -126,3 +127,20 @@ def test_an_event_on_the_wrong_topic_is_refused() -> None:
 def test_the_partition_key_is_the_district() -> None:
     assert topics.partition_key("halle") == b"halle"
     assert topics.dead_letter_topic(topics.LOTTERY_EVENTS) == "mitwirken.lottery.events.dlq"
+
+
+def test_an_address_is_checked_in_full_where_it_enters_and_by_shape_when_decoded() -> None:
+    """The producer checks an address in full; a consumer only refuses what is not an
+    address at all, and the registration intake checks submissions again."""
+    fields = {"given_name": "Ada", "family_name": "Muster"}
+    assert Applicant(email="ada@Example.ORG", **fields).email == "ada@example.org"
+    with pytest.raises(ValueError, match="email"):
+        Applicant(email="ada..muster@example.org", **fields)
+    decoding = {"mitwirken.decoding": True}
+    loose = Applicant.model_validate(
+        {**fields, "email": "ada..muster@example.org"}, context=decoding
+    )
+    assert loose.email == "ada..muster@example.org"
+    for nonsense in ("ada", "ada@example", "a b@example.org", "x@" + "y" * 320 + ".de"):
+        with pytest.raises(ValueError, match="email"):
+            Applicant.model_validate({**fields, "email": nonsense}, context=decoding)

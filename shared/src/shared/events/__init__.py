@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from shared.events import lottery, notifications, registration
+from shared.events.common import DECODING
 from shared.events.envelope import (
     Envelope,
     Event,
@@ -19,6 +20,8 @@ from shared.events.envelope import (
     describe_validation_error,
     parse_envelope,
 )
+
+_DECODING = {DECODING: True}
 
 _ALL: tuple[type[Event], ...] = (
     registration.ApplicationSubmitted,
@@ -79,7 +82,7 @@ def decode_envelope(envelope: Envelope, *, topic: str | None = None) -> Received
             f"(this consumer reads major version {known_major})"
         )
     try:
-        payload = cls.model_validate(envelope.payload)
+        payload = cls.model_validate(envelope.payload, context=_DECODING)
     except ValidationError as exc:
         raise PoisonMessage(
             f"invalid {envelope.event_type} payload: {describe_validation_error(exc)}"

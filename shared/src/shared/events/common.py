@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+)
+from pydantic.networks import validate_email
+
+DECODING = "mitwirken.decoding"
+"""Validation context key set while a consumer decodes an event from the wire."""
+
+_PLAUSIBLE_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def email_address(value: str, info: ValidationInfo) -> str:
+    """An e-mail address, checked in full (syntax, international domains, normalised)
+    where it enters the system, and by its shape only when an event is decoded: the
+    producer checked it in full already, and the full check costs most of a consumer's
+    decoding time (about 0.4 ms an event)."""
+    if info.context and info.context.get(DECODING):
+        if len(value) > 320 or not _PLAUSIBLE_EMAIL.match(value):
+            raise ValueError("value is not a valid email address")
+        return value
+    return validate_email(value)[1]
+
+
+EmailAddress = Annotated[
+    str, AfterValidator(email_address), WithJsonSchema({"type": "string", "format": "email"})
+]
 
 
 class Channel(StrEnum):
@@ -48,7 +80,7 @@ class Applicant(BaseModel):
     given_name: str = Field(min_length=1, max_length=200)
     family_name: str = Field(min_length=1, max_length=200)
     address: PostalAddress | None = None
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
     phone: str | None = Field(default=None, max_length=50)
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     gender: Gender = Gender.NOT_STATED

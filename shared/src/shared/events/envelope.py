@@ -9,7 +9,6 @@ sends the message to the dead-letter topic instead of guessing.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from datetime import UTC, datetime
@@ -102,14 +101,13 @@ def parse_envelope(raw: bytes | None) -> Envelope:
     if len(raw) > MAX_EVENT_BYTES:
         raise PoisonMessage(f"message of {len(raw)} bytes exceeds the limit of {MAX_EVENT_BYTES}")
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PoisonMessage(f"not valid JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise PoisonMessage("not an event envelope: the JSON value is not an object")
-    try:
-        return Envelope.model_validate(data)
+        return Envelope.model_validate_json(raw)
     except ValidationError as exc:
+        first = exc.errors()[0]
+        if first["type"] == "json_invalid":
+            raise PoisonMessage(f"not valid JSON: {first['msg']}") from None
+        if first["type"] == "model_type" and not first["loc"]:
+            raise PoisonMessage("not an event envelope: the JSON value is not an object") from None
         raise PoisonMessage(f"invalid envelope: {_describe(exc)}") from None
 
 

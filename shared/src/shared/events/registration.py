@@ -9,10 +9,16 @@ import uuid
 from datetime import date, datetime
 from typing import ClassVar
 
-from pydantic import EmailStr, Field
+from pydantic import Field
 
 from shared import topics
-from shared.events.common import AccessibilityNeed, Applicant, Channel, Language
+from shared.events.common import (
+    AccessibilityNeed,
+    Applicant,
+    Channel,
+    EmailAddress,
+    Language,
+)
 from shared.events.envelope import Event
 
 
@@ -109,7 +115,7 @@ class InvitationAnswered(Event):
     municipality: str | None = None
     answered_at: datetime
     channel: Channel = Channel.WEB
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
     phone: str | None = Field(default=None, max_length=50)
     language: Language = Language.DE
     accessibility_needs: tuple[AccessibilityNeed, ...] = ()

@@ -16,6 +16,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from pydantic.networks import validate_email
+from pydantic_core import PydanticCustomError
+
 from registration.domain import refusals
 from registration.domain.people import person_key
 from registration.domain.refusals import Refusal
@@ -56,6 +59,14 @@ class Application:
         return self.status is Status.CONFIRMED
 
 
+def is_valid_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except PydanticCustomError:
+        return False
+    return True
+
+
 def assess(
     applicant: Applicant,
     *,
@@ -81,6 +92,10 @@ def assess(
         # The deadline is the first instant too late (local midnight), so a card received
         # on the deadline's own date came too late.
         found.append(refusals.card_received_late(terms.application_deadline))
+    if applicant.email is not None and not is_valid_email(applicant.email):
+        # Reachable for submissions read from the topic, whose addresses were decoded by
+        # their shape only (shared.events.common.email_address).
+        found.append(refusals.invalid_email())
     if applicant.address is None:
         found.append(refusals.address_required())
     elif not terms.is_resident(applicant.address.postal_code, applicant.address.municipality):

@@ -147,3 +147,12 @@ def card_received_late(deadline: datetime) -> Refusal:
         f"The reply card arrived after the deadline ({local:%Y-%m-%d %H:%M}, Europe/Berlin).",
         status=409,
     )
+
+
+def invalid_email() -> Refusal:
+    return Refusal(
+        "invalid-email",
+        "applicant.email",
+        "Die E-Mail-Adresse ist ungültig. Bitte prüfen Sie sie.",
+        "The e-mail address is not valid. Please check it.",
+    )
