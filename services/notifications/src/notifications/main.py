@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from notifications.adapters.smtp import Mailer
 from notifications.adapters.templates import Renderer
 from notifications.entrypoints import staff
-from notifications.entrypoints.consumers import make_handlers
+from notifications.entrypoints.consumers import make_batch_handlers, make_handlers
 from notifications.service import letters, reminders
 from notifications.service.dispatch import RetryPolicy, send_due
 from notifications.settings import Settings
@@ -78,6 +78,7 @@ def create_app(
             settings=settings,
             migrations_dir=MIGRATIONS,
             handlers=make_handlers(renderer, reminder_policy),
+            batch_handlers=make_batch_handlers(renderer),
             subscribes_to=(topics.REGISTRATION_EVENTS, topics.LOTTERY_EVENTS),
             routers=[staff.router],
             title="mitwirken notifications",

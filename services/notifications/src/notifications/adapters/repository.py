@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,25 @@ async def add_recipient(
     )
 
 
+async def add_recipients(
+    conn: asyncpg.Connection,
+    recipients: Sequence[tuple[uuid.UUID, str, Applicant, str | None]],
+) -> None:
+    """Many recipients in one statement: (recipient ref, district, person, withdrawal URL)."""
+    if not recipients:
+        return
+    await conn.execute(
+        Q.add_recipients,
+        [r for r, _, _, _ in recipients],
+        [d for _, d, _, _ in recipients],
+        [p.given_name for _, _, p, _ in recipients],
+        [p.family_name for _, _, p, _ in recipients],
+        [p.email for _, _, p, _ in recipients],
+        [p.language.value for _, _, p, _ in recipients],
+        [w for _, _, _, w in recipients],
+    )
+
+
 async def get_recipient(conn: asyncpg.Connection, ref: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow(Q.get_recipient, ref)
 
@@ -62,31 +83,34 @@ async def get_workshop(conn: asyncpg.Connection, district_id: str) -> asyncpg.Re
     return await conn.fetchrow(Q.get_workshop, district_id)
 
 
-async def add_delivery(
-    conn: asyncpg.Connection,
-    *,
-    source_event_id: uuid.UUID,
-    template: str,
-    recipient_ref: uuid.UUID,
-    district_id: str,
-    email: str,
-    subject: str,
-    text: str,
-    html: str,
-    attachments: list[dict[str, str]],
-) -> None:
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    source_event_id: uuid.UUID
+    template: str
+    recipient_ref: uuid.UUID
+    district_id: str
+    email: str
+    subject: str
+    text: str
+    html: str
+    attachments: list[dict[str, str]]
+
+
+async def add_deliveries(conn: asyncpg.Connection, deliveries: Sequence[Delivery]) -> None:
+    if not deliveries:
+        return
     await conn.execute(
-        Q.add_delivery,
-        uuid.uuid4(),
-        source_event_id,
-        template,
-        recipient_ref,
-        district_id,
-        email,
-        subject,
-        text,
-        html,
-        json.dumps(attachments),
+        Q.add_deliveries,
+        [uuid.uuid4() for _ in deliveries],
+        [d.source_event_id for d in deliveries],
+        [d.template for d in deliveries],
+        [d.recipient_ref for d in deliveries],
+        [d.district_id for d in deliveries],
+        [d.email for d in deliveries],
+        [d.subject for d in deliveries],
+        [d.text for d in deliveries],
+        [d.html for d in deliveries],
+        [json.dumps(d.attachments) for d in deliveries],
     )
 
 
@@ -127,7 +151,7 @@ async def defer_message(
 
 
 async def take_deferred_messages(
-    conn: asyncpg.Connection, recipient_ref: uuid.UUID
+    conn: asyncpg.Connection, recipient_refs: Sequence[uuid.UUID]
 ) -> list[asyncpg.Record]:
-    """The messages that waited for this person; removed as they are taken."""
-    return list(await conn.fetch(Q.take_deferred_messages, recipient_ref))
+    """The messages that waited for these people; removed as they are taken."""
+    return list(await conn.fetch(Q.take_deferred_messages, list(recipient_refs)))

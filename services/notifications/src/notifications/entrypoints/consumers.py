@@ -4,6 +4,8 @@ background loops)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 import structlog
 
@@ -12,9 +14,15 @@ from notifications.adapters.templates import Renderer
 from notifications.domain.messages import MessageRequest, lottery_result
 from notifications.service import reminders
 from notifications.service.letters import record_invitations
-from notifications.service.messages import release_deferred, store_messages
+from notifications.service.messages import (
+    CausedMessage,
+    release_deferred,
+    store_caused_messages,
+    store_messages,
+)
 from notifications.service.register import confirm_ready_seats
 from shared.events import ReceivedEvent
+from shared.events.common import Applicant
 from shared.events.lottery import (
     InvitationsDrawn,
     LotteryDrawn,
@@ -33,7 +41,7 @@ from shared.events.registration import (
     WorkshopScheduled,
 )
 from shared.messaging import outbox
-from shared.messaging.inbox import Handler
+from shared.messaging.inbox import BatchHandler, Handler
 
 log = structlog.get_logger(__name__)
 
@@ -64,7 +72,7 @@ def make_handlers(
         await repository.add_recipient(
             conn, p.application_id, event.envelope.district_id, p.applicant, p.withdrawal_url
         )
-        await release_deferred(conn, p.application_id, renderer=renderer)
+        await release_deferred(conn, [p.application_id], renderer=renderer)
         if p.confirmation_url:
             await send(
                 conn,
@@ -164,11 +172,7 @@ def make_handlers(
         assert isinstance(p, IdeaSubmitted)
         if not p.author_email:
             return
-        # The idea's author is a recipient of their own, known only by the idea.
-        from shared.events.common import Applicant
-
-        author = Applicant(given_name=p.author_name or "-", family_name="-", email=p.author_email)
-        await repository.add_recipient(conn, p.idea_id, event.envelope.district_id, author)
+        await repository.add_recipient(conn, p.idea_id, event.envelope.district_id, idea_author(p))
         await send(conn, event, [MessageRequest("idea_thanks", p.idea_id)])
 
     return {
@@ -185,4 +189,87 @@ def make_handlers(
         InvitationAnswered.event_type: on_invitation_answered,
         PanelDrawn.event_type: on_panel_drawn,
         PersonalDataErased.event_type: on_personal_data_erased,
+    }
+
+
+def idea_author(idea: IdeaSubmitted) -> Applicant:
+    """The idea's author is a recipient of their own, known only by the idea."""
+    return Applicant(given_name=idea.author_name or "-", family_name="-", email=idea.author_email)
+
+
+def make_batch_handlers(renderer: Renderer) -> dict[str, BatchHandler]:
+    """Runs of receipts, confirmations, withdrawals and ideas, in a few statements each,
+    in this order. Each event touches only its own person's recipient row, deferred
+    messages and deliveries, and a confirmation or withdrawal follows its receipt, so
+    this order has the effect of the arrival order. Reminders are only scheduled by
+    events that end a run, so cancelling them for a run's withdrawals at once is safe."""
+
+    def caused(events: Sequence[ReceivedEvent], template: str, ref: str) -> list[CausedMessage]:
+        return [
+            CausedMessage(
+                e.envelope.event_id,
+                e.envelope.district_id,
+                MessageRequest(template, getattr(e.payload, ref)),
+            )
+            for e in events
+        ]
+
+    async def on_applications_received(
+        conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
+    ) -> None:
+        received = [(e, e.payload) for e in events if isinstance(e.payload, ApplicationReceived)]
+        assert len(received) == len(events)
+        await repository.add_recipients(
+            conn,
+            [
+                (p.application_id, e.envelope.district_id, p.applicant, p.withdrawal_url)
+                for e, p in received
+            ],
+        )
+        await release_deferred(conn, [p.application_id for _, p in received], renderer=renderer)
+        requests = [
+            CausedMessage(
+                e.envelope.event_id,
+                e.envelope.district_id,
+                MessageRequest(
+                    "confirmation_request",
+                    p.application_id,
+                    {"confirmation_url": p.confirmation_url},
+                ),
+            )
+            for e, p in received
+            if p.confirmation_url
+        ]
+        await store_caused_messages(conn, requests, renderer=renderer)
+
+    async def on_applications_confirmed(
+        conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
+    ) -> None:
+        assert all(isinstance(e.payload, ApplicationConfirmed) for e in events)
+        messages = caused(events, "application_confirmed", "application_id")
+        await store_caused_messages(conn, messages, renderer=renderer)
+
+    async def on_applications_withdrawn(
+        conn: asyncpg.Connection, events: Sequence[ReceivedEvent]
+    ) -> None:
+        assert all(isinstance(e.payload, ApplicationWithdrawn) for e in events)
+        messages = caused(events, "withdrawal_confirmed", "application_id")
+        await store_caused_messages(conn, messages, renderer=renderer)
+        await reminders.cancel(conn, [m.request.recipient_ref for m in messages])
+
+    async def on_ideas_submitted(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
+        ideas = [(e, e.payload) for e in events if isinstance(e.payload, IdeaSubmitted)]
+        assert len(ideas) == len(events)
+        with_email = [(e, p) for e, p in ideas if p.author_email]
+        await repository.add_recipients(
+            conn, [(p.idea_id, e.envelope.district_id, idea_author(p), None) for e, p in with_email]
+        )
+        messages = caused([e for e, _ in with_email], "idea_thanks", "idea_id")
+        await store_caused_messages(conn, messages, renderer=renderer)
+
+    return {
+        ApplicationReceived.event_type: on_applications_received,
+        ApplicationConfirmed.event_type: on_applications_confirmed,
+        ApplicationWithdrawn.event_type: on_applications_withdrawn,
+        IdeaSubmitted.event_type: on_ideas_submitted,
     }

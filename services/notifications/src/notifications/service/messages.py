@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,6 +57,15 @@ def workshop_values(row: asyncpg.Record | None, language: str) -> dict[str, Any]
     return values
 
 
+@dataclass(frozen=True, slots=True)
+class CausedMessage:
+    """A message request and the event that caused it (its delivery's idempotency key)."""
+
+    source_event_id: uuid.UUID
+    district_id: str
+    request: MessageRequest
+
+
 async def store_messages(
     conn: asyncpg.Connection,
     requests: list[MessageRequest],
@@ -63,100 +74,125 @@ async def store_messages(
     district_id: str,
     renderer: Renderer,
 ) -> int:
-    if not requests:
+    return await store_caused_messages(
+        conn,
+        [CausedMessage(source_event_id, district_id, r) for r in requests],
+        renderer=renderer,
+    )
+
+
+async def store_caused_messages(
+    conn: asyncpg.Connection, messages: Sequence[CausedMessage], *, renderer: Renderer
+) -> int:
+    """The deliveries of many messages, possibly of many events, in a few statements:
+    one read of the recipients, one of each district's workshop, one insert."""
+    if not messages:
         return 0
-    recipients = await repository.get_recipients(conn, [r.recipient_ref for r in requests])
-    workshop = await repository.get_workshop(conn, district_id)
-    stored = 0
-    for request in requests:
-        person = recipients.get(request.recipient_ref)
+    recipients = await repository.get_recipients(
+        conn, list({m.request.recipient_ref for m in messages})
+    )
+    workshops = {
+        d: await repository.get_workshop(conn, d) for d in {m.district_id for m in messages}
+    }
+    deliveries: list[repository.Delivery] = []
+    for message in messages:
+        person = recipients.get(message.request.recipient_ref)
         if person is None:
             # Not known yet: the event naming the person was read before the one that
             # introduces them. The message waits for them (see ``release_deferred``).
             await repository.defer_message(
                 conn,
-                source_event_id=source_event_id,
-                template=request.template,
-                recipient_ref=request.recipient_ref,
-                district_id=district_id,
-                values=request.values,
+                source_event_id=message.source_event_id,
+                template=message.request.template,
+                recipient_ref=message.request.recipient_ref,
+                district_id=message.district_id,
+                values=message.request.values,
             )
             continue
-        if not person["email"]:
-            continue
-        language = person["language"]
-        values = {
-            "person": {"given_name": person["given_name"], "family_name": person["family_name"]},
-            "workshop": workshop_values(workshop, language),
-            "confirmation_url": None,
-            "withdrawal_url": person["withdrawal_url"],
-            "checkin_code": None,
-            "checkin_cid": CHECKIN_CID,
-            **request.values,
-        }
-        if request.template in CHECKIN_TEMPLATES:
-            values["checkin_code"] = checkin_payload(district_id, request.recipient_ref)
-        message = renderer.render(request.template, language, values)
-        attachments = []
-        if values["checkin_code"]:
-            attachments.append(
-                {
-                    "name": "check-in.png",
-                    "mime": "image/png",
-                    "content": base64.b64encode(qr_png(values["checkin_code"])).decode("ascii"),
-                    "cid": CHECKIN_CID,
-                }
-            )
-        if (
-            request.template in CALENDAR_TEMPLATES
-            and workshop is not None
-            and workshop["starts_at"]
-        ):
-            ics = workshop_invitation(
-                district_id=district_id,
-                summary=("Zukunftswerkstatt " if language == "de" else "Future workshop ")
-                + workshop["town"],
-                starts_at=workshop["starts_at"],
-                ends_at=workshop["ends_at"],
-                location=workshop["venue"] or workshop["town"],
-                description=message.subject,
-            )
-            attachments.append(
-                {
-                    "name": "zukunftswerkstatt.ics",
-                    "mime": "text/calendar",
-                    "content": base64.b64encode(ics).decode("ascii"),
-                }
-            )
-        await repository.add_delivery(
-            conn,
-            source_event_id=source_event_id,
-            template=request.template,
-            recipient_ref=request.recipient_ref,
-            district_id=district_id,
-            email=person["email"],
-            subject=message.subject,
-            text=message.text,
-            html=message.html,
-            attachments=attachments,
-        )
-        stored += 1
+        if person["email"]:
+            deliveries.append(_delivery(message, person, workshops[message.district_id], renderer))
+    await repository.add_deliveries(conn, deliveries)
     await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
-    return stored
+    return len(deliveries)
+
+
+def _delivery(
+    message: CausedMessage,
+    person: asyncpg.Record,
+    workshop: asyncpg.Record | None,
+    renderer: Renderer,
+) -> repository.Delivery:
+    request, district_id = message.request, message.district_id
+    language = person["language"]
+    values = {
+        "person": {"given_name": person["given_name"], "family_name": person["family_name"]},
+        "workshop": workshop_values(workshop, language),
+        "confirmation_url": None,
+        "withdrawal_url": person["withdrawal_url"],
+        "checkin_code": None,
+        "checkin_cid": CHECKIN_CID,
+        **request.values,
+    }
+    if request.template in CHECKIN_TEMPLATES:
+        values["checkin_code"] = checkin_payload(district_id, request.recipient_ref)
+    rendered = renderer.render(request.template, language, values)
+    attachments = []
+    if values["checkin_code"]:
+        attachments.append(
+            {
+                "name": "check-in.png",
+                "mime": "image/png",
+                "content": base64.b64encode(qr_png(values["checkin_code"])).decode("ascii"),
+                "cid": CHECKIN_CID,
+            }
+        )
+    if request.template in CALENDAR_TEMPLATES and workshop is not None and workshop["starts_at"]:
+        ics = workshop_invitation(
+            district_id=district_id,
+            summary=("Zukunftswerkstatt " if language == "de" else "Future workshop ")
+            + workshop["town"],
+            starts_at=workshop["starts_at"],
+            ends_at=workshop["ends_at"],
+            location=workshop["venue"] or workshop["town"],
+            description=rendered.subject,
+        )
+        attachments.append(
+            {
+                "name": "zukunftswerkstatt.ics",
+                "mime": "text/calendar",
+                "content": base64.b64encode(ics).decode("ascii"),
+            }
+        )
+    return repository.Delivery(
+        source_event_id=message.source_event_id,
+        template=request.template,
+        recipient_ref=request.recipient_ref,
+        district_id=district_id,
+        email=person["email"],
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        attachments=attachments,
+    )
 
 
 async def release_deferred(
-    conn: asyncpg.Connection, recipient_ref: uuid.UUID, *, renderer: Renderer
+    conn: asyncpg.Connection, recipient_refs: Sequence[uuid.UUID], *, renderer: Renderer
 ) -> int:
-    """Turn the messages that waited for a newly known person into deliveries, each
-    under its original event, so a later redelivery of that event adds nothing."""
-    stored = 0
-    for row in await repository.take_deferred_messages(conn, recipient_ref):
-        stored += await store_messages(
-            conn,
-            [MessageRequest(row["template"], recipient_ref, json.loads(row["message_values"]))],
-            source_event_id=row["source_event_id"],
-            district_id=row["district_id"],
-            renderer=renderer,
-        )
-    return stored
+    """Turn the messages that waited for newly known people into deliveries, each under
+    its original event, so a later redelivery of that event adds nothing."""
+    waiting = await repository.take_deferred_messages(conn, recipient_refs)
+    return await store_caused_messages(
+        conn,
+        [
+            CausedMessage(
+                row["source_event_id"],
+                row["district_id"],
+                MessageRequest(
+                    row["template"], row["recipient_ref"], json.loads(row["message_values"])
+                ),
+            )
+            for row in waiting
+        ],
+        renderer=renderer,
+    )

@@ -4,6 +4,15 @@ INSERT INTO recipients (recipient_ref, district_id, given_name, family_name, ema
 VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (recipient_ref) DO NOTHING;
 
+-- name: add_recipients
+-- Many at once (arrays of equal length, in the order of add_recipient's parameters);
+-- the first row of a repeated recipient counts, as when added one by one.
+INSERT INTO recipients (recipient_ref, district_id, given_name, family_name, email, language,
+                        withdrawal_url)
+SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                     $7::text[])
+ON CONFLICT (recipient_ref) DO NOTHING;
+
 -- name: get_recipient
 SELECT recipient_ref, district_id, given_name, family_name, email, language, withdrawal_url
 FROM recipients WHERE recipient_ref = $1;
@@ -25,10 +34,17 @@ ON CONFLICT (district_id) DO UPDATE SET
 SELECT district_id, workshop_date, town, venue, starts_at, ends_at, application_deadline
 FROM workshops WHERE district_id = $1;
 
--- name: add_delivery
+-- name: add_deliveries
+-- Arrays of equal length, one element per delivery. A delivery already there (the same
+-- event, template and recipient) is kept as it is.
 INSERT INTO deliveries (delivery_id, source_event_id, template, recipient_ref, district_id,
                         email, subject, body_text, body_html, attachments)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
+SELECT delivery_id, source_event_id, template, recipient_ref, district_id, email, subject,
+       body_text, body_html, attachments::jsonb
+FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[],
+            $7::text[], $8::text[], $9::text[], $10::text[])
+    AS d(delivery_id, source_event_id, template, recipient_ref, district_id, email, subject,
+         body_text, body_html, attachments)
 ON CONFLICT (source_event_id, template, recipient_ref) DO NOTHING;
 
 -- name: claim_due
@@ -67,5 +83,5 @@ VALUES ($1, $2, $3, $4, $5::jsonb)
 ON CONFLICT DO NOTHING;
 
 -- name: take_deferred_messages
-DELETE FROM deferred_messages WHERE recipient_ref = $1
-RETURNING source_event_id, template, district_id, message_values;
+DELETE FROM deferred_messages WHERE recipient_ref = ANY($1::uuid[])
+RETURNING source_event_id, template, recipient_ref, district_id, message_values;
