@@ -308,3 +308,22 @@ async def test_the_website_may_submit_through_kafka_with_the_same_rules(
         str(bad_email.submission_id): "invalid-email",
     }
     assert await fetchval(database_url, "SELECT count(*) FROM applications") == 1
+
+
+@pytest.mark.parametrize("name", ["Weiß\u0000", "Weiß\nDROP", "Wei\tß"])
+async def test_a_name_with_control_characters_is_refused_with_a_reason(
+    kafka: Tansu, database_url: str, name: str
+) -> None:
+    async with running(app_for(kafka, database_url)) as (client, _):
+        response = await client.post(
+            "/applications",
+            json={
+                "district_id": "halle",
+                "applicant": applicant(family_name=name),
+                "consent": CONSENT,
+            },
+        )
+    assert response.status_code == 422, response.text
+    assert "family_name" in response.text
+    assert "control characters" in response.text
+    assert await fetchval(database_url, "SELECT count(*) FROM applications") == 0

@@ -34,6 +34,28 @@ def email_address(value: str, info: ValidationInfo) -> str:
     return validate_email(value)[1]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters (such as tabs or line breaks)")
+    return value
+
+
+def _no_control_characters_but_lines(value: str) -> str:
+    if _CONTROL_IN_TEXT.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_no_control_characters)]
+"""One line of text a person typed (a name, a street): no control characters, which
+PostgreSQL cannot store (NUL) or which have no place in an address."""
+Text = Annotated[str, AfterValidator(_no_control_characters_but_lines)]
+"""Free text: line breaks and tabs allowed, other control characters not."""
+
 EmailAddress = Annotated[
     str, AfterValidator(email_address), WithJsonSchema({"type": "string", "format": "email"})
 ]
@@ -65,10 +87,10 @@ class AccessibilityNeed(StrEnum):
 class PostalAddress(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    street: str = Field(min_length=1, max_length=200)
-    house_number: str = Field(min_length=1, max_length=20)
+    street: Line = Field(min_length=1, max_length=200)
+    house_number: Line = Field(min_length=1, max_length=20)
     postal_code: str = Field(pattern=r"^\d{5}$")
-    municipality: str = Field(min_length=1, max_length=200)
+    municipality: Line = Field(min_length=1, max_length=200)
 
 
 class Applicant(BaseModel):
@@ -77,13 +99,13 @@ class Applicant(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    given_name: str = Field(min_length=1, max_length=200)
-    family_name: str = Field(min_length=1, max_length=200)
+    given_name: Line = Field(min_length=1, max_length=200)
+    family_name: Line = Field(min_length=1, max_length=200)
     address: PostalAddress | None = None
     email: EmailAddress | None = None
-    phone: str | None = Field(default=None, max_length=50)
+    phone: Line | None = Field(default=None, max_length=50)
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     gender: Gender = Gender.NOT_STATED
     accessibility_needs: tuple[AccessibilityNeed, ...] = ()
-    accessibility_other: str | None = Field(default=None, max_length=500)
+    accessibility_other: Text | None = Field(default=None, max_length=500)
     language: Language = Language.DE

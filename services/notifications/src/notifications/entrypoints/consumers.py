@@ -4,6 +4,7 @@ background loops)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import asyncpg
@@ -44,6 +45,8 @@ from shared.messaging import outbox
 from shared.messaging.inbox import BatchHandler, Handler
 
 log = structlog.get_logger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def make_handlers(
@@ -194,7 +197,9 @@ def make_handlers(
 
 def idea_author(idea: IdeaSubmitted) -> Applicant:
     """The idea's author is a recipient of their own, known only by the idea."""
-    return Applicant(given_name=idea.author_name or "-", family_name="-", email=idea.author_email)
+    # The name is free text on the idea; as a recipient's name it is one line.
+    name = " ".join(_CONTROL.sub(" ", idea.author_name or "").split()) or "-"
+    return Applicant(given_name=name, family_name="-", email=idea.author_email)
 
 
 def make_batch_handlers(renderer: Renderer) -> dict[str, BatchHandler]:

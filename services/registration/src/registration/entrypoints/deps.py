@@ -4,11 +4,13 @@ signer and the rate limiters, built once at start and reached through the reques
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import asyncpg
 from fastapi import Request
 
 from registration.service.districts import DistrictBook
+from registration.service.group_commit import GroupCommit
 from registration.service.intake import Links
 from registration.settings import Settings
 from shared.http import runtime_of
@@ -22,7 +24,7 @@ class Registration:
     links: Links
     public_limiter: RateLimiter
     staff_limiter: RateLimiter
-    pool: asyncpg.Pool | None = None
+    intake_writer: GroupCommit | None = None
 
 
 @dataclass
@@ -33,11 +35,18 @@ class Ready:
     districts: DistrictBook
     links: Links
     pool: asyncpg.Pool
+    intake_writer: GroupCommit
 
 
 async def registration(request: Request) -> Ready:
     reg: Registration = request.app.state.registration
-    return Ready(reg.settings, reg.districts, reg.links, runtime_of(request).pool)
+    pool = runtime_of(request).pool
+    if reg.intake_writer is None or reg.intake_writer.pool is not pool:
+        # The pool exists once the service has started (and is new after a restart).
+        reg.intake_writer = GroupCommit(
+            pool, districts=reg.districts, links=reg.links, clock=lambda: datetime.now(UTC)
+        )
+    return Ready(reg.settings, reg.districts, reg.links, pool, reg.intake_writer)
 
 
 async def public_rate_limit(request: Request) -> None:

@@ -142,7 +142,10 @@ async def submit_application(form: ApplicationForm, reg: Reg) -> ApplicationAcce
         channel=Channel.WEB,
         consent_text_version=form.consent.text_version,
     )
-    application = await submit_or_refuse(reg, submission)
+    try:
+        application = await reg.intake_writer.submit(submission)
+    except intake.Refused as exc:
+        raise refused(exc) from None
     return ApplicationAccepted(
         application_id=application.application_id,
         district_id=application.district_id,

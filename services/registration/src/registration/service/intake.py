@@ -68,6 +68,22 @@ class Links:
         return f"{self.public_base_url}/zurueckziehen?token={token}"
 
 
+class DistrictGate:
+    """Whether a district takes applications, asked of the database once per transaction:
+    the first question takes the district's shared barrier lock, held until commit, so
+    the answer holds for the rest of the transaction. One gate serves one transaction."""
+
+    def __init__(self) -> None:
+        self._open: dict[str, bool] = {}
+
+    async def is_open(self, conn: asyncpg.Connection, district_id: str) -> bool:
+        if district_id not in self._open:
+            self._open[district_id] = await repository.district_open_for_applications(
+                conn, district_id
+            )
+        return self._open[district_id]
+
+
 async def submit(
     conn: asyncpg.Connection,
     submission: Submission,
@@ -76,8 +92,10 @@ async def submit(
     links: Links,
     now: datetime,
     causation: Envelope | None = None,
+    gate: DistrictGate | None = None,
 ) -> Application:
-    """Accept the application or raise Refused. Runs inside the caller's transaction."""
+    """Accept the application or raise Refused, having written nothing. Runs inside the
+    caller's transaction; ``gate`` is that transaction's, when it takes several."""
     terms = districts.terms(submission.district_id)
     if terms is None:
         raise Refused([refusals.unknown_district(submission.district_id, districts.ids())])
@@ -95,7 +113,7 @@ async def submit(
         earlier = await repository.find_by_submission(conn, submission.submission_id)
         if earlier is not None:  # the same submission sent again: nothing new happens
             raise Refused([refusals.already_applied()])
-    if not await repository.district_open_for_applications(conn, submission.district_id):
+    if not await (gate or DistrictGate()).is_open(conn, submission.district_id):
         raise Refused([refusals.deadline_passed(terms.application_deadline)])
     if submission.card_id is not None and await repository.card_exists(
         conn, submission.district_id, submission.card_id
