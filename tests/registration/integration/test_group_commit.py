@@ -116,3 +116,39 @@ async def test_a_closed_district_refuses_within_a_batch(pool: asyncpg.Pool) -> N
     assert isinstance(answers[0], Application)
     assert isinstance(answers[1], intake.Refused)
     assert isinstance(answers[2], Application)
+
+
+async def test_every_field_of_a_batch_is_stored_as_given(pool: asyncpg.Pool) -> None:
+    await store_districts(pool)
+    group = writer(pool)
+    needs = web(1, accessibility_needs=["step_free_access", "childcare"], phone="0345 123")
+    plain = web(2, language="en", birth_year=1999)
+    first, second = await asyncio.gather(group.submit(needs), group.submit(plain))
+    assert isinstance(first, Application) and isinstance(second, Application)
+    async with pool.acquire() as conn:
+        rows = {
+            r["given_name"]: dict(r)
+            for r in await conn.fetch(
+                "SELECT given_name, family_name, street, postal_code, email, phone, birth_year,"
+                " gender, accessibility_needs, language, channel, status, consent_text_version"
+                " FROM applications"
+            )
+        }
+    assert rows["Person1"]["accessibility_needs"] == ["step_free_access", "childcare"]
+    assert rows["Person1"]["phone"] == "0345 123"
+    assert rows["Person2"]["accessibility_needs"] == []
+    assert rows["Person2"] == {
+        "given_name": "Person2",
+        "family_name": "Weiß",
+        "street": "Große Ulrichstraße",
+        "postal_code": "06108",
+        "email": "person2@example.org",
+        "phone": None,
+        "birth_year": 1999,
+        "gender": "female",
+        "accessibility_needs": [],
+        "language": "en",
+        "channel": "web",
+        "status": "pending_confirmation",
+        "consent_text_version": "v1",
+    }

@@ -7,8 +7,10 @@ shared and the closing exclusively (see ``service/closing.py``).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 
@@ -48,36 +50,45 @@ async def district_open_for_applications(conn: asyncpg.Connection, district_id: 
     return row is not None and row["closed_at"] is None
 
 
-async def insert_application(conn: asyncpg.Connection, app: Application) -> bool:
-    """Store the application; False when the person (or card) is already there."""
-    a = app.applicant
-    addr = a.address
-    inserted = await conn.fetchval(
-        Q.insert_application,
-        app.application_id,
-        app.district_id,
-        app.person_key,
-        app.channel.value,
-        app.submission_id,
-        app.card_id,
-        a.given_name,
-        a.family_name,
-        addr.street if addr else None,
-        addr.house_number if addr else None,
-        addr.postal_code if addr else None,
-        addr.municipality if addr else None,
-        a.email,
-        a.phone,
-        a.birth_year,
-        a.gender.value,
-        [n.value for n in a.accessibility_needs],
-        a.accessibility_other,
-        a.language.value,
-        app.consent_text_version,
-        app.status.value,
-        app.received_at,
-    )
-    return inserted is not None
+async def insert_applications(
+    conn: asyncpg.Connection, apps: Sequence[Application]
+) -> set[uuid.UUID]:
+    """Store the applications; returns the ids of those stored (a person or card already
+    there, or earlier in ``apps``, is left out)."""
+    if not apps:
+        return set()
+    columns: list[list[Any]] = [[] for _ in range(22)]
+    for app in apps:
+        a = app.applicant
+        addr = a.address
+        row = (
+            app.application_id,
+            app.district_id,
+            app.person_key,
+            app.channel.value,
+            app.submission_id,
+            app.card_id,
+            a.given_name,
+            a.family_name,
+            addr.street if addr else None,
+            addr.house_number if addr else None,
+            addr.postal_code if addr else None,
+            addr.municipality if addr else None,
+            a.email,
+            a.phone,
+            a.birth_year,
+            a.gender.value,
+            ",".join(n.value for n in a.accessibility_needs),
+            a.accessibility_other,
+            a.language.value,
+            app.consent_text_version,
+            app.status.value,
+            app.received_at,
+        )
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    rows = await conn.fetch(Q.insert_applications, *columns)
+    return {r["application_id"] for r in rows}
 
 
 async def find_by_submission(

@@ -1,11 +1,13 @@
 """Web applications that arrive together are written in one transaction.
 
 Each transaction pays for itself: a pooled connection taken and reset, BEGIN, the
-district's barrier lock and state, COMMIT and its wait for the write-ahead log to reach
-the disk. Under load many applications arrive while one is being written; the next
-transaction takes all of them (up to ``max_batch``), so those costs are paid once per
-batch instead of once per application. At most ``max_writers`` transactions run at once,
-so a quiet intake still writes each application at once, in a transaction of its own.
+district's barrier lock and state, the inserts, COMMIT and its wait for the write-ahead
+log to reach the disk. Under load many applications arrive while one is being written;
+the next transaction takes all of them (up to ``max_batch``) and stores them with one
+insert of the applications and one of their events (``intake.submit_many``), so those
+costs are paid once per batch instead of once per application. At most ``max_writers``
+transactions run at once, so a quiet intake still writes each application at once, in a
+transaction of its own.
 
 Each application keeps its own answer: a refusal refuses only that application (the
 intake refuses before it writes anything). If a batch's transaction fails, every
@@ -93,25 +95,14 @@ class GroupCommit:
             _settle(waiting.answer, outcome)
 
     async def _transaction(self, batch: list[_Waiting]) -> list[Application | intake.Refused]:
-        outcomes: list[Application | intake.Refused] = []
-        now = self._clock()
-        gate = intake.DistrictGate()
         async with self._pool.acquire() as conn, conn.transaction():
-            for waiting in batch:
-                try:
-                    application = await intake.submit(
-                        conn,
-                        waiting.submission,
-                        districts=self._districts,
-                        links=self._links,
-                        now=now,
-                        gate=gate,
-                    )
-                except intake.Refused as refused:
-                    outcomes.append(refused)
-                else:
-                    outcomes.append(application)
-        return outcomes
+            return await intake.submit_many(
+                conn,
+                [waiting.submission for waiting in batch],
+                districts=self._districts,
+                links=self._links,
+                now=self._clock(),
+            )
 
 
 def _settle(answer: asyncio.Future[Application], outcome: Application | BaseException) -> None:

@@ -10,6 +10,7 @@ shared lock is held until commit, so the closing barrier cannot overtake it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -92,10 +93,60 @@ async def submit(
     links: Links,
     now: datetime,
     causation: Envelope | None = None,
-    gate: DistrictGate | None = None,
 ) -> Application:
-    """Accept the application or raise Refused, having written nothing. Runs inside the
-    caller's transaction; ``gate`` is that transaction's, when it takes several."""
+    """Accept the application or raise Refused. Runs inside the caller's transaction."""
+    [outcome] = await submit_many(
+        conn, [submission], districts=districts, links=links, now=now, causation=causation
+    )
+    if isinstance(outcome, Refused):
+        raise outcome
+    return outcome
+
+
+async def submit_many(
+    conn: asyncpg.Connection,
+    submissions: Sequence[Submission],
+    *,
+    districts: DistrictBook,
+    links: Links,
+    now: datetime,
+    causation: Envelope | None = None,
+) -> list[Application | Refused]:
+    """Accept or refuse each submission, in its order, inside the caller's transaction:
+    the checks one by one (each district's barrier once), then one insert of all
+    accepted applications and one append of their events. A refused submission writes
+    nothing; a second application of the same person is refused, also within the batch."""
+    gate = DistrictGate()
+    outcomes: list[Application | Refused] = []
+    for submission in submissions:
+        try:
+            outcomes.append(await _admit(conn, submission, districts=districts, now=now, gate=gate))
+        except Refused as refused:
+            outcomes.append(refused)
+    stored = await repository.insert_applications(
+        conn, [o for o in outcomes if isinstance(o, Application)]
+    )
+    events: list[tuple[str, Envelope]] = []
+    for i, (submission, outcome) in enumerate(zip(submissions, outcomes, strict=True)):
+        if isinstance(outcome, Refused):
+            continue
+        if outcome.application_id not in stored:
+            outcomes[i] = Refused([refusals.already_applied()])
+            continue
+        events += _received(outcome, submission, links=links, now=now, causation=causation)
+    await outbox.append_envelopes(conn, events)
+    return outcomes
+
+
+async def _admit(
+    conn: asyncpg.Connection,
+    submission: Submission,
+    *,
+    districts: DistrictBook,
+    now: datetime,
+    gate: DistrictGate,
+) -> Application:
+    """The application to store, or Refused; reads, never writes."""
     terms = districts.terms(submission.district_id)
     if terms is None:
         raise Refused([refusals.unknown_district(submission.district_id, districts.ids())])
@@ -113,13 +164,13 @@ async def submit(
         earlier = await repository.find_by_submission(conn, submission.submission_id)
         if earlier is not None:  # the same submission sent again: nothing new happens
             raise Refused([refusals.already_applied()])
-    if not await (gate or DistrictGate()).is_open(conn, submission.district_id):
+    if not await gate.is_open(conn, submission.district_id):
         raise Refused([refusals.deadline_passed(terms.application_deadline)])
     if submission.card_id is not None and await repository.card_exists(
         conn, submission.district_id, submission.card_id
     ):
         raise Refused([refusals.card_already_imported()])
-    application = new_application(
+    return new_application(
         submission.district_id,
         submission.applicant,
         channel=submission.channel,
@@ -128,32 +179,45 @@ async def submit(
         card_id=submission.card_id,
         consent_text_version=submission.consent_text_version,
     )
-    if not await repository.insert_application(conn, application):
-        raise Refused([refusals.already_applied()])
+
+
+def _received(
+    application: Application,
+    submission: Submission,
+    *,
+    links: Links,
+    now: datetime,
+    causation: Envelope | None,
+) -> list[tuple[str, Envelope]]:
+    """ApplicationReceived, and for a reply card (which needs no opt-in) its confirmation."""
     web = submission.channel is Channel.WEB
-    received = await outbox.append(
-        conn,
-        ApplicationReceived(
-            application_id=application.application_id,
-            channel=submission.channel,
-            applicant=submission.applicant,
-            received_at=now,
-            confirmation_url=links.confirmation_url(application.application_id) if web else None,
-            withdrawal_url=links.withdrawal_url(application.application_id),
-        ),
-        district_id=submission.district_id,
-        producer=PRODUCER,
-        causation=causation,
+    application_id = application.application_id
+    received = ApplicationReceived(
+        application_id=application_id,
+        channel=submission.channel,
+        applicant=submission.applicant,
+        received_at=now,
+        confirmation_url=links.confirmation_url(application_id) if web else None,
+        withdrawal_url=links.withdrawal_url(application_id),
     )
+    envelope = Envelope.wrap(
+        received, district_id=submission.district_id, producer=PRODUCER, causation=causation
+    )
+    events = [(received.topic, envelope)]
     if not web:
-        await outbox.append(
-            conn,
-            ApplicationConfirmed(application_id=application.application_id, confirmed_at=now),
-            district_id=submission.district_id,
-            producer=PRODUCER,
-            causation=received,
+        confirmed = ApplicationConfirmed(application_id=application_id, confirmed_at=now)
+        events.append(
+            (
+                confirmed.topic,
+                Envelope.wrap(
+                    confirmed,
+                    district_id=submission.district_id,
+                    producer=PRODUCER,
+                    causation=envelope,
+                ),
+            )
         )
-    return application
+    return events
 
 
 async def confirm(

@@ -33,14 +33,32 @@ SELECT district_id, application_deadline, closed_at FROM districts WHERE distric
 -- name: districts_due
 SELECT district_id FROM districts WHERE closed_at IS NULL AND closes_at <= $1 ORDER BY closes_at;
 
--- name: insert_application
+-- name: insert_applications
+-- Many applications in one statement: arrays of equal length, one element per
+-- application, in the order of the columns below (accessibility needs comma-separated).
+-- A row that conflicts (the person or the card is already there, also from earlier in
+-- the same arrays) is left out; the ids of the rows stored are returned.
 INSERT INTO applications (
     application_id, district_id, person_key, channel, submission_id, card_id,
     given_name, family_name, street, house_number, postal_code, municipality,
     email, phone, birth_year, gender, accessibility_needs, accessibility_other, language,
     consent_text_version, status, received_at, confirmed_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-        $20, $21::text, $22::timestamptz, CASE WHEN $21::text = 'confirmed' THEN $22::timestamptz END)
+SELECT application_id, district_id, person_key, channel, submission_id, card_id,
+       given_name, family_name, street, house_number, postal_code, municipality,
+       email, phone, birth_year, gender,
+       coalesce(string_to_array(nullif(needs, ''), ','), '{}'), accessibility_other, language,
+       consent_text_version, status, received_at,
+       CASE WHEN status = 'confirmed' THEN received_at END
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],
+            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+            $13::text[], $14::text[], $15::int[], $16::text[], $17::text[], $18::text[],
+            $19::text[], $20::text[], $21::text[], $22::timestamptz[])
+    WITH ORDINALITY AS a(application_id, district_id, person_key, channel, submission_id,
+                         card_id, given_name, family_name, street, house_number,
+                         postal_code, municipality, email, phone, birth_year, gender, needs,
+                         accessibility_other, language, consent_text_version, status,
+                         received_at, n)
+ORDER BY n
 ON CONFLICT DO NOTHING
 RETURNING application_id;
 
