@@ -5,6 +5,7 @@ and the staff routes for letters and failed deliveries."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from notifications.entrypoints import staff
 from notifications.entrypoints.consumers import make_batch_handlers, make_handlers
 from notifications.service import letters, reminders
 from notifications.service.dispatch import RetryPolicy, send_due
+from notifications.service.messages import NOTIFY_CHANNEL
 from notifications.settings import Settings
 from shared import topics
 from shared.runtime import ServiceRuntime, ServiceSpec, build_service_app, run_service
@@ -41,10 +43,26 @@ def create_app(
     )
 
     async def dispatcher(runtime: ServiceRuntime) -> None:
-        while True:
-            claimed = await send_due(runtime.pool, mailer, policy, settings.send_batch)
-            if claimed < settings.send_batch:
-                await asyncio.sleep(settings.send_interval_s)
+        # New deliveries wake the dispatcher (NOTIFY from the transaction that stored
+        # them); the interval only catches retries falling due.
+        wakeup = asyncio.Event()
+
+        def wake(*_: object) -> None:
+            wakeup.set()
+
+        listener = await runtime.pool.acquire()
+        await listener.add_listener(NOTIFY_CHANNEL, wake)
+        try:
+            while True:
+                wakeup.clear()
+                claimed = await send_due(runtime.pool, mailer, policy, settings.send_batch)
+                if claimed < settings.send_batch:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wakeup.wait(), settings.send_interval_s)
+        finally:
+            with contextlib.suppress(Exception):
+                await listener.remove_listener(NOTIFY_CHANNEL, wake)
+            await runtime.pool.release(listener)
 
     letter_settings = letters.LetterSettings(
         answer_base_url=settings.registration_public_base_url,

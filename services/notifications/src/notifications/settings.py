@@ -28,7 +28,7 @@ class Settings(ServiceSettings):
     mail_from: str = "Zukunftswerkstatt <mitwirken@localhost>"
 
     send_interval_s: float = Field(default=0.2, gt=0)
-    send_batch: int = Field(default=20, ge=1, le=500)
+    send_batch: int = Field(default=100, ge=1, le=500)
     retry_backoff_s: float = Field(default=2.0, gt=0)
     retry_backoff_max_s: float = Field(default=300.0, gt=0)
     max_attempts: int = Field(default=200, ge=1)

@@ -118,8 +118,10 @@ async def claim_due(conn: asyncpg.Connection, limit: int, lease_s: float) -> lis
     return list(await conn.fetch(Q.claim_due, limit, lease_s))
 
 
-async def mark_sent(conn: asyncpg.Connection, delivery_id: uuid.UUID) -> bool:
-    return str(await conn.execute(Q.mark_sent, delivery_id)).endswith(" 1")
+async def mark_sent(conn: asyncpg.Connection, delivery_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    """Mark the deliveries sent; returns those that were not final yet."""
+    rows = await conn.fetch(Q.mark_sent, list(delivery_ids))
+    return {r["delivery_id"] for r in rows}
 
 
 async def retry_later(

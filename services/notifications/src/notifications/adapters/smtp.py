@@ -3,6 +3,8 @@ later) from permanent ones (the address is refused)."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -59,36 +61,72 @@ def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
 
 
 class Mailer:
-    def __init__(self, settings: Settings) -> None:
+    """Sends over up to ``connections`` SMTP connections kept open between messages: a
+    connection per message would pay for TCP (and TLS) set-up, the greeting and EHLO each
+    time, on both sides."""
+
+    def __init__(self, settings: Settings, connections: int = 4) -> None:
         self._settings = settings
+        self._slots = asyncio.Semaphore(connections)
+        self._idle: list[aiosmtplib.SMTP] = []
+        self._local_hostname: str | None = None
 
     async def send(self, mail: OutgoingMail) -> None:
+        message = build_message(mail, self._settings.mail_from)
+        async with self._slots:
+            kept = self._idle.pop() if self._idle else None
+            client: aiosmtplib.SMTP | None = None
+            try:
+                client = kept or await self._connect()
+                try:
+                    await client.send_message(message)
+                except (aiosmtplib.SMTPServerDisconnected, OSError):
+                    if kept is None:
+                        raise
+                    # A kept connection the server has closed meanwhile: once more, anew.
+                    client.close()
+                    client = await self._connect()
+                    await client.send_message(message)
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                _discard(client)
+                codes = [r.code for r in exc.recipients]
+                if all(500 <= c < 600 for c in codes):
+                    raise PermanentFailure(
+                        f"recipient refused ({', '.join(map(str, codes))})"
+                    ) from None
+                raise TransientFailure(f"recipient temporarily refused ({codes})") from None
+            except aiosmtplib.SMTPResponseException as exc:
+                _discard(client)
+                if 500 <= exc.code < 600 and exc.code not in (552,):
+                    raise PermanentFailure(f"refused by the server ({exc.code})") from None
+                raise TransientFailure(f"server answered {exc.code}") from None
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                _discard(client)
+                raise TransientFailure(f"{type(exc).__name__}") from None
+            self._idle.append(client)
+
+    async def _connect(self) -> aiosmtplib.SMTP:
         s = self._settings
-        message = build_message(mail, s.mail_from)
-        try:
-            await aiosmtplib.send(
-                message,
-                hostname=s.smtp_host,
-                port=s.smtp_port,
-                username=s.smtp_username,
-                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-                use_tls=s.smtp_use_tls,
-                start_tls=s.smtp_start_tls,
-                timeout=s.smtp_timeout_s,
-            )
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            codes = [r.code for r in exc.recipients]
-            if all(500 <= c < 600 for c in codes):
-                raise PermanentFailure(
-                    f"recipient refused ({', '.join(map(str, codes))})"
-                ) from None
-            raise TransientFailure(f"recipient temporarily refused ({codes})") from None
-        except aiosmtplib.SMTPResponseException as exc:
-            if 500 <= exc.code < 600 and exc.code not in (552,):
-                raise PermanentFailure(f"refused by the server ({exc.code})") from None
-            raise TransientFailure(f"server answered {exc.code}") from None
-        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            raise TransientFailure(f"{type(exc).__name__}") from None
+        if self._local_hostname is None:
+            # What aiosmtplib would look up for every connection, looked up once.
+            self._local_hostname = await asyncio.to_thread(socket.getfqdn)
+        client = aiosmtplib.SMTP(
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_username,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            use_tls=s.smtp_use_tls,
+            start_tls=s.smtp_start_tls,
+            timeout=s.smtp_timeout_s,
+            local_hostname=self._local_hostname,
+        )
+        await client.connect()
+        return client
+
+
+def _discard(client: aiosmtplib.SMTP | None) -> None:
+    if client is not None:
+        client.close()
 
 
 __all__ = ["Mailer", "OutgoingMail", "PermanentFailure", "TransientFailure"]

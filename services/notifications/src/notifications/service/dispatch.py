@@ -22,6 +22,7 @@ import structlog
 
 from notifications.adapters import repository
 from notifications.adapters.smtp import Mailer, OutgoingMail, PermanentFailure, TransientFailure
+from shared.events import Envelope
 from shared.events.notifications import NotificationFailed, NotificationSent
 from shared.messaging import outbox
 
@@ -40,17 +41,28 @@ class RetryPolicy:
 
 
 async def send_due(pool: asyncpg.Pool, mailer: Mailer, policy: RetryPolicy, batch: int) -> int:
-    """Send one batch of due deliveries; returns how many were claimed."""
+    """Send one batch of due deliveries; returns how many were claimed. The sent ones
+    are recorded together, with their NotificationSent events, in one transaction."""
     async with pool.acquire() as conn:
         claimed = await repository.claim_due(conn, batch, policy.lease_s)
-    if claimed:
-        await asyncio.gather(*(_send_one(pool, mailer, policy, row) for row in claimed))
+    if not claimed:
+        return 0
+    outcomes = await asyncio.gather(*(_send_one(mailer, row) for row in claimed))
+    await _record_sent(
+        pool, [row for row, error in zip(claimed, outcomes, strict=True) if not error]
+    )
+    for row, error in zip(claimed, outcomes, strict=True):
+        if isinstance(error, TransientFailure):
+            await _retry_or_give_up(pool, policy, row, error)
+        elif isinstance(error, PermanentFailure):
+            await _fail(pool, row, str(error))
     return len(claimed)
 
 
 async def _send_one(
-    pool: asyncpg.Pool, mailer: Mailer, policy: RetryPolicy, row: asyncpg.Record
-) -> None:
+    mailer: Mailer, row: asyncpg.Record
+) -> TransientFailure | PermanentFailure | None:
+    """Send one delivery; the failure, if any."""
     attachments = json.loads(row["attachments"]) if isinstance(row["attachments"], str) else []
     mail = OutgoingMail(
         message_id=str(row["delivery_id"]),
@@ -71,39 +83,57 @@ async def _send_one(
     )
     try:
         await mailer.send(mail)
-    except TransientFailure as exc:
-        if row["attempts"] < policy.max_attempts:
-            async with pool.acquire() as conn:
-                await repository.retry_later(
-                    conn, row["delivery_id"], str(exc), policy.delay(row["attempts"])
-                )
-            log.info(
-                "delivery_retry",
-                delivery_id=str(row["delivery_id"]),
-                attempts=row["attempts"],
-                error=str(exc),
-            )
-            return
-        await _fail(pool, row, f"gave up after {row['attempts']} attempts: {exc}")
-        return
-    except PermanentFailure as exc:
-        await _fail(pool, row, str(exc))
+    except (TransientFailure, PermanentFailure) as exc:
+        return exc
+    return None
+
+
+async def _record_sent(pool: asyncpg.Pool, rows: list[asyncpg.Record]) -> None:
+    if not rows:
         return
     async with pool.acquire() as conn, conn.transaction():
-        if await repository.mark_sent(conn, row["delivery_id"]):
-            await outbox.append(
-                conn,
-                NotificationSent(
-                    notification_id=row["delivery_id"],
-                    template=row["template"],
-                    channel="email",
-                    recipient_ref=row["recipient_ref"],
-                    source_event_id=row["source_event_id"],
-                ),
-                district_id=row["district_id"],
-                producer="notifications",
+        newly = await repository.mark_sent(conn, [row["delivery_id"] for row in rows])
+        await outbox.append_envelopes(
+            conn,
+            [
+                (
+                    NotificationSent.topic,
+                    Envelope.wrap(
+                        NotificationSent(
+                            notification_id=row["delivery_id"],
+                            template=row["template"],
+                            channel="email",
+                            recipient_ref=row["recipient_ref"],
+                            source_event_id=row["source_event_id"],
+                        ),
+                        district_id=row["district_id"],
+                        producer="notifications",
+                    ),
+                )
+                for row in rows
+                if row["delivery_id"] in newly
+            ],
+        )
+    for row in rows:
+        log.info("delivery_sent", delivery_id=str(row["delivery_id"]), template=row["template"])
+
+
+async def _retry_or_give_up(
+    pool: asyncpg.Pool, policy: RetryPolicy, row: asyncpg.Record, error: TransientFailure
+) -> None:
+    if row["attempts"] < policy.max_attempts:
+        async with pool.acquire() as conn:
+            await repository.retry_later(
+                conn, row["delivery_id"], str(error), policy.delay(row["attempts"])
             )
-    log.info("delivery_sent", delivery_id=str(row["delivery_id"]), template=row["template"])
+        log.info(
+            "delivery_retry",
+            delivery_id=str(row["delivery_id"]),
+            attempts=row["attempts"],
+            error=str(error),
+        )
+        return
+    await _fail(pool, row, f"gave up after {row['attempts']} attempts: {error}")
 
 
 async def _fail(pool: asyncpg.Pool, row: asyncpg.Record, reason: str) -> None:

@@ -61,8 +61,11 @@ RETURNING delivery_id, source_event_id, template, recipient_ref, district_id, em
           body_text, body_html, attachments, attempts;
 
 -- name: mark_sent
+-- The deliveries sent, of those given; one still claimed by this sender counts, one
+-- already final (sent by a sender whose lease ran out, say) does not count again.
 UPDATE deliveries SET status = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL
-WHERE delivery_id = $1 AND status = 'sending';
+WHERE delivery_id = ANY($1::uuid[]) AND status = 'sending'
+RETURNING delivery_id;
 
 -- name: retry_later
 UPDATE deliveries SET status = 'pending', lease_until = NULL, last_error = $2,
