@@ -108,7 +108,11 @@ class SmtpServer:
         self.mailbox = Mailbox(folder)
         self.port = port
         self._controller = Controller(
-            _StoringHandler(folder), hostname="127.0.0.1", port=port, ready_timeout=10
+            _StoringHandler(folder),
+            hostname="127.0.0.1",
+            port=port,
+            ready_timeout=10,
+            enable_SMTPUTF8=True,
         )
 
     def start(self) -> SmtpServer:

@@ -11,6 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from mitwirken.infra import free_port
+from mitwirken.mailbox import SmtpServer
 from notifications.adapters.smtp import Mailer, OutgoingMail, PermanentFailure, TransientFailure
 from notifications.settings import Settings
 from tests.support.services import settings_for
@@ -105,3 +106,13 @@ async def test_a_refused_address_is_permanent_and_an_absent_server_transient() -
     with pytest.raises(TransientFailure):
         await sender.send(mail(3))
     assert handler.received == ["person2@example.org"]
+
+
+async def test_an_address_outside_ascii_reaches_the_local_mailbox(tmp_path: Any) -> None:
+    smtp = SmtpServer(tmp_path / "mail", free_port()).start()
+    try:
+        await mailer(smtp.port).send(mail(1, to="jördis@beispiel.de"))
+    finally:
+        smtp.stop()
+    [received] = smtp.mailbox.to("jördis@beispiel.de")
+    assert received.message["Subject"] == "Nachricht 1"

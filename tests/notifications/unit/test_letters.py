@@ -4,9 +4,12 @@ the payloads of the QR codes and the reminder times are what other parts rely on
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import uuid
 from datetime import UTC, date, datetime, time
+from email.message import EmailMessage
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -133,7 +136,10 @@ def test_checkin_payload_and_inline_qr_in_the_email() -> None:
         (("x.ics", "text/calendar", b"X"),),
         (("checkin-qr", "image/png", png),),
     )
-    message = build_message(mail, "m@example.org")
+    message = email.message_from_bytes(
+        build_message(mail, "m@example.org"), policy=email.policy.default
+    )
+    assert isinstance(message, EmailMessage)
     [image] = [p for p in message.walk() if p.get_content_type() == "image/png"]
     assert image["Content-ID"] == "<checkin-qr>" and image.get_content() == png
     assert payload in message.get_body(preferencelist=("plain",)).get_content()

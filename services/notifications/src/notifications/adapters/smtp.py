@@ -4,11 +4,17 @@ later) from permanent ones (the address is refused)."""
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email import encoders
+from email.header import Header
+from email.message import EmailMessage, Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, parseaddr
 
 import aiosmtplib
 
@@ -36,13 +42,64 @@ class OutgoingMail:
     """(content id, MIME type, content): images the HTML part shows as ``cid:<id>``."""
 
 
-def build_message(mail: OutgoingMail, sender: str) -> EmailMessage:
+# Unfolded up to SMTP's line limit: folding a UTF-8 header would add a blank to its value.
+_UTF8_HEADERS = email.policy.SMTPUTF8.clone(max_line_length=998)
+
+
+def build_message(mail: OutgoingMail, sender: str) -> bytes:
+    """The message as it goes over the wire: text and HTML alternatives, inline images
+    related to the HTML, attachments. Built with the compat32 MIME classes, which take a
+    fraction of the time of ``EmailMessage``'s header registry (most of the sending
+    cost); addresses outside ASCII need SMTPUTF8 and take the ``EmailMessage`` way."""
+    if not (mail.to.isascii() and sender.isascii()):
+        return _international(mail, sender).as_bytes(policy=_UTF8_HEADERS)
+    html: Message = MIMEText(mail.html, "html", "utf-8")
+    if mail.inline_images:
+        related = MIMEMultipart("related")
+        related.attach(html)
+        for cid, mime, content in mail.inline_images:
+            image = _binary_part(mime, content)
+            image["Content-ID"] = f"<{cid}>"
+            image["Content-Disposition"] = "inline"
+            related.attach(image)
+        html = related
+    message: Message = MIMEMultipart("alternative")
+    message.attach(MIMEText(mail.text, "plain", "utf-8"))
+    message.attach(html)
+    if mail.attachments:
+        mixed = MIMEMultipart("mixed")
+        mixed.attach(message)
+        for name, mime, content in mail.attachments:
+            part = _binary_part(mime, content)
+            part.add_header("Content-Disposition", "attachment", filename=name)
+            mixed.attach(part)
+        message = mixed
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = (
+        mail.subject
+        if mail.subject.isascii()
+        else Header(mail.subject, "utf-8", header_name="Subject").encode()
+    )
+    message["Date"] = format_datetime(datetime.now(UTC))
+    # A stable Message-ID: a message sent again after a crash is recognisably the same one.
+    message["Message-ID"] = f"<{mail.message_id}@mitwirken>"
+    return message.as_bytes()
+
+
+def _binary_part(mime: str, content: bytes) -> MIMEBase:
+    part = MIMEBase(*mime.split("/", 1))
+    part.set_payload(content)
+    encoders.encode_base64(part)
+    return part
+
+
+def _international(mail: OutgoingMail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(datetime.now(UTC))
-    # A stable Message-ID: a message sent again after a crash is recognisably the same one.
     message["Message-ID"] = f"<{mail.message_id}@mitwirken>"
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
@@ -72,21 +129,27 @@ class Mailer:
         self._local_hostname: str | None = None
 
     async def send(self, mail: OutgoingMail) -> None:
-        message = build_message(mail, self._settings.mail_from)
+        sender = self._settings.mail_from
+        message = build_message(mail, sender)
+        options = [] if mail.to.isascii() and sender.isascii() else ["SMTPUTF8"]
+
+        async def over(client: aiosmtplib.SMTP) -> None:
+            await client.sendmail(parseaddr(sender)[1], [mail.to], message, mail_options=options)
+
         async with self._slots:
             kept = self._idle.pop() if self._idle else None
             client: aiosmtplib.SMTP | None = None
             try:
                 client = kept or await self._connect()
                 try:
-                    await client.send_message(message)
+                    await over(client)
                 except (aiosmtplib.SMTPServerDisconnected, OSError):
                     if kept is None:
                         raise
                     # A kept connection the server has closed meanwhile: once more, anew.
                     client.close()
                     client = await self._connect()
-                    await client.send_message(message)
+                    await over(client)
             except aiosmtplib.SMTPRecipientsRefused as exc:
                 _discard(client)
                 codes = [r.code for r in exc.recipients]
