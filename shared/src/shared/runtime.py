@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -191,9 +192,26 @@ def build_service_app(spec: ServiceSpec) -> FastAPI:
     return app
 
 
+def tune_garbage_collection() -> None:
+    """Collect cyclic garbage less often, for a process that decodes events in batches.
+
+    With the default thresholds the young generation is collected every 700 allocations,
+    and every tenth of those also walks the middle generation: decoding a batch of
+    thousands of events (several objects each) triggers hundreds of collections that
+    find almost nothing, and measured as a third of a rebuild's time. The objects alive
+    once the process is set up (modules, settings, templates) are frozen out of
+    collections altogether. Memory grows by the uncollected young objects only, a few
+    megabytes at most.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 def run_service(app: FastAPI, settings: ServiceSettings) -> None:
     """Serve ``app`` until SIGINT/SIGTERM, then shut down gracefully."""
     import uvicorn
+
+    tune_garbage_collection()
 
     uvicorn.run(
         app,

@@ -20,6 +20,7 @@ from reporting.main import MIGRATIONS
 from reporting.service.rebuild import rebuild
 from reporting.settings import Settings
 from shared.logging import configure_logging
+from shared.runtime import tune_garbage_collection
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle-timeout", type=float, default=10.0)
     args = parser.parse_args(argv)
     configure_logging("reporting-rebuild", level=settings.log_level, json=settings.log_json)
+    tune_garbage_collection()
     report = asyncio.run(
         rebuild(
             args.database_url,
