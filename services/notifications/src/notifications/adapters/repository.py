@@ -138,17 +138,27 @@ async def delivery_counts(conn: asyncpg.Connection) -> dict[str, int]:
     return {r["status"]: int(r["n"]) for r in await conn.fetch(Q.delivery_counts)}
 
 
-async def defer_message(
-    conn: asyncpg.Connection,
-    *,
-    source_event_id: uuid.UUID,
-    template: str,
-    recipient_ref: uuid.UUID,
-    district_id: str,
-    values: dict[str, Any],
-) -> None:
+@dataclass(frozen=True, slots=True)
+class DeferredMessage:
+    """A message for a person not known yet, kept until they are."""
+
+    source_event_id: uuid.UUID
+    template: str
+    recipient_ref: uuid.UUID
+    district_id: str
+    values: dict[str, Any]
+
+
+async def defer_messages(conn: asyncpg.Connection, messages: Sequence[DeferredMessage]) -> None:
+    if not messages:
+        return
     await conn.execute(
-        Q.defer_message, source_event_id, template, recipient_ref, district_id, json.dumps(values)
+        Q.defer_messages,
+        [m.source_event_id for m in messages],
+        [m.template for m in messages],
+        [m.recipient_ref for m in messages],
+        [m.district_id for m in messages],
+        [json.dumps(m.values) for m in messages],
     )
 
 

@@ -95,22 +95,24 @@ async def store_caused_messages(
         d: await repository.get_workshop(conn, d) for d in {m.district_id for m in messages}
     }
     deliveries: list[repository.Delivery] = []
+    waiting: list[repository.DeferredMessage] = []
     for message in messages:
         person = recipients.get(message.request.recipient_ref)
         if person is None:
             # Not known yet: the event naming the person was read before the one that
             # introduces them. The message waits for them (see ``release_deferred``).
-            await repository.defer_message(
-                conn,
-                source_event_id=message.source_event_id,
-                template=message.request.template,
-                recipient_ref=message.request.recipient_ref,
-                district_id=message.district_id,
-                values=message.request.values,
+            waiting.append(
+                repository.DeferredMessage(
+                    message.source_event_id,
+                    message.request.template,
+                    message.request.recipient_ref,
+                    message.district_id,
+                    message.request.values,
+                )
             )
-            continue
-        if person["email"]:
+        elif person["email"]:
             deliveries.append(_delivery(message, person, workshops[message.district_id], renderer))
+    await repository.defer_messages(conn, waiting)
     await repository.add_deliveries(conn, deliveries)
     await conn.execute("SELECT pg_notify($1, '')", NOTIFY_CHANNEL)
     return len(deliveries)

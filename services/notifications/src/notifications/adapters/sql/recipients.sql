@@ -79,10 +79,13 @@ WHERE delivery_id = $1;
 -- name: delivery_counts
 SELECT status, count(*) AS n FROM deliveries GROUP BY status;
 
--- name: defer_message
+-- name: defer_messages
+-- Arrays of equal length, one element per message; one already waiting is kept.
 INSERT INTO deferred_messages (source_event_id, template, recipient_ref, district_id,
                                message_values)
-VALUES ($1, $2, $3, $4, $5::jsonb)
+SELECT source_event_id, template, recipient_ref, district_id, message_values::jsonb
+FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[])
+    AS m(source_event_id, template, recipient_ref, district_id, message_values)
 ON CONFLICT DO NOTHING;
 
 -- name: take_deferred_messages
