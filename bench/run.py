@@ -300,22 +300,26 @@ async def event_handling(stack: LocalStack, n: int, results: Results) -> None:
     producer = AIOKafkaProducer(
         bootstrap_servers=bootstrap, acks="all", linger_ms=5, max_batch_size=1024 * 1024
     )
+    # Encoded before the clock starts: the services' rate, not the load generator's.
+    districts = list(DISTRICTS)
+    encoded = [
+        (
+            districts[i % len(districts)].encode(),
+            Envelope.wrap(
+                ApplicationConfirmed(application_id=uuid.uuid4(), confirmed_at=datetime.now(UTC)),
+                district_id=districts[i % len(districts)],
+                producer="bench",
+            ).to_bytes(),
+        )
+        for i in range(n)
+    ]
     await producer.start()
     started = time.perf_counter()
     try:
-        futures = []
-        for i in range(n):
-            district = list(DISTRICTS)[i % len(DISTRICTS)]
-            envelope = Envelope.wrap(
-                ApplicationConfirmed(application_id=uuid.uuid4(), confirmed_at=datetime.now(UTC)),
-                district_id=district,
-                producer="bench",
-            )
-            futures.append(
-                await producer.send(
-                    topics.REGISTRATION_EVENTS, value=envelope.to_bytes(), key=district.encode()
-                )
-            )
+        futures = [
+            await producer.send(topics.REGISTRATION_EVENTS, value=value, key=key)
+            for key, value in encoded
+        ]
         await asyncio.gather(*futures)
     finally:
         await producer.stop()

@@ -134,12 +134,14 @@ class InboxConsumer:
             return await self._slow_path(items, BatchOutcome(ignored=outcome.ignored))
 
     def _classify(self, record: IncomingRecord) -> _Item | None:
-        fallback_id = uuid.uuid5(
-            _POISON_NAMESPACE, f"{record.topic}/{record.partition}/{record.offset}"
-        )
         try:
             envelope = parse_envelope(record.value)
         except PoisonMessage as exc:
+            # No event id to read: one from the record's place in the log, the same
+            # on every delivery.
+            fallback_id = uuid.uuid5(
+                _POISON_NAMESPACE, f"{record.topic}/{record.partition}/{record.offset}"
+            )
             return _Item(record, fallback_id, "(unreadable)", poison=exc.reason)
         try:
             event = decode_envelope(envelope, topic=record.topic)
