@@ -51,8 +51,8 @@ def create_app(
             wakeup.set()
 
         listener = await runtime.pool.acquire()
-        await listener.add_listener(NOTIFY_CHANNEL, wake)
-        try:
+        try:  # released however the loop ends, also when stopped while it starts
+            await listener.add_listener(NOTIFY_CHANNEL, wake)
             while True:
                 wakeup.clear()
                 claimed = await send_due(runtime.pool, mailer, policy, settings.send_batch)

@@ -146,8 +146,8 @@ class OutboxRelay:
 
     async def run(self) -> None:
         listener = await self._pool.acquire()
-        await listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
-        try:
+        try:  # released however the loop ends, also when stopped while it starts
+            await listener.add_listener(NOTIFY_CHANNEL, self._on_notify)
             while not self._stopping:
                 try:
                     await self._purge_if_due()
