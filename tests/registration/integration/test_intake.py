@@ -327,3 +327,30 @@ async def test_a_name_with_control_characters_is_refused_with_a_reason(
     assert "family_name" in response.text
     assert "control characters" in response.text
     assert await fetchval(database_url, "SELECT count(*) FROM applications") == 0
+
+
+@pytest.mark.parametrize(
+    ("idea", "field", "reason"),
+    [
+        ({"text": "Mehr\u0000Busse"}, "text", "control characters"),
+        ({"text": "Busse", "author_name": "Anna\nB."}, "author_name", "control characters"),
+        ({"text": "Busse", "author_email": "anna@"}, "author_email", "email"),
+    ],
+)
+async def test_an_unusable_idea_is_refused_with_a_reason(
+    kafka: Tansu, database_url: str, idea: dict[str, str], field: str, reason: str
+) -> None:
+    async with running(app_for(kafka, database_url)) as (client, _):
+        refused = await client.post("/ideas", json={"district_id": "halle", **idea})
+        kept = await client.post(
+            "/ideas",
+            json={
+                "district_id": "halle",
+                "text": "Mehr Busse\nauch abends",
+                "author_email": "a@b.de",
+            },
+        )
+    assert refused.status_code == 422, refused.text
+    assert field in refused.text and reason in refused.text
+    assert kept.status_code == 201, kept.text
+    assert await fetchval(database_url, "SELECT count(*) FROM ideas") == 1

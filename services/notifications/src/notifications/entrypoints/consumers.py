@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import asyncpg
 import structlog
+from pydantic import ValidationError
 
 from notifications.adapters import letter_store, repository
 from notifications.adapters.templates import Renderer
@@ -23,7 +24,7 @@ from notifications.service.messages import (
 )
 from notifications.service.register import confirm_ready_seats
 from shared.events import ReceivedEvent
-from shared.events.common import Applicant
+from shared.events.common import DECODING, Applicant
 from shared.events.lottery import (
     InvitationsDrawn,
     LotteryDrawn,
@@ -173,9 +174,10 @@ def make_handlers(
     async def on_idea_submitted(conn: asyncpg.Connection, event: ReceivedEvent) -> None:
         p = event.payload
         assert isinstance(p, IdeaSubmitted)
-        if not p.author_email:
+        author = idea_author(p)
+        if author is None:
             return
-        await repository.add_recipient(conn, p.idea_id, event.envelope.district_id, idea_author(p))
+        await repository.add_recipient(conn, p.idea_id, event.envelope.district_id, author)
         await send(conn, event, [MessageRequest("idea_thanks", p.idea_id)])
 
     return {
@@ -195,11 +197,21 @@ def make_handlers(
     }
 
 
-def idea_author(idea: IdeaSubmitted) -> Applicant:
-    """The idea's author is a recipient of their own, known only by the idea."""
+def idea_author(idea: IdeaSubmitted) -> Applicant | None:
+    """The idea's author as a recipient of their own, known only by the idea; None
+    without an address to thank (none given, or none usable)."""
+    if not idea.author_email:
+        return None
     # The name is free text on the idea; as a recipient's name it is one line.
     name = " ".join(_CONTROL.sub(" ", idea.author_name or "").split()) or "-"
-    return Applicant(given_name=name, family_name="-", email=idea.author_email)
+    try:
+        return Applicant.model_validate(
+            {"given_name": name, "family_name": "-", "email": idea.author_email},
+            context={DECODING: True},
+        )
+    except ValidationError:
+        log.warning("idea_author_address_unusable", idea_id=str(idea.idea_id))
+        return None
 
 
 def make_batch_handlers(renderer: Renderer) -> dict[str, BatchHandler]:
@@ -265,11 +277,12 @@ def make_batch_handlers(renderer: Renderer) -> dict[str, BatchHandler]:
     async def on_ideas_submitted(conn: asyncpg.Connection, events: Sequence[ReceivedEvent]) -> None:
         ideas = [(e, e.payload) for e in events if isinstance(e.payload, IdeaSubmitted)]
         assert len(ideas) == len(events)
-        with_email = [(e, p) for e, p in ideas if p.author_email]
+        authors = [(e, p, idea_author(p)) for e, p in ideas]
+        thanked = [(e, p, a) for e, p, a in authors if a is not None]
         await repository.add_recipients(
-            conn, [(p.idea_id, e.envelope.district_id, idea_author(p), None) for e, p in with_email]
+            conn, [(p.idea_id, e.envelope.district_id, a, None) for e, p, a in thanked]
         )
-        messages = caused([e for e, _ in with_email], "idea_thanks", "idea_id")
+        messages = caused([e for e, _, _ in thanked], "idea_thanks", "idea_id")
         await store_caused_messages(conn, messages, renderer=renderer)
 
     return {

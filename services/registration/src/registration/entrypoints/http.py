@@ -14,7 +14,7 @@ from registration.domain.applications import Application
 from registration.entrypoints.deps import Ready, public_rate_limit, registration
 from registration.service import ideas as idea_cases
 from registration.service import intake
-from shared.events.common import Applicant, Channel
+from shared.events.common import Applicant, Channel, EmailAddress, Line, Text
 from shared.http import Problem
 
 router = APIRouter(tags=["public"], dependencies=[Depends(public_rate_limit)])
@@ -52,7 +52,7 @@ class LinkResult(BaseModel):
 
 class IdeaForm(BaseModel):
     district_id: str = Field(min_length=1, max_length=100)
-    text: str = Field(min_length=1, max_length=2000)
+    text: Text = Field(min_length=1, max_length=2000)
     field_of_action: (
         Literal[
             "value_creation_and_innovation",
@@ -63,8 +63,8 @@ class IdeaForm(BaseModel):
         ]
         | None
     ) = None
-    author_name: str | None = Field(default=None, max_length=200)
-    author_email: str | None = Field(default=None, max_length=320)
+    author_name: Line | None = Field(default=None, max_length=200)
+    author_email: EmailAddress | None = None
 
 
 class IdeaAccepted(BaseModel):

@@ -16,13 +16,20 @@ from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
 from registration.entrypoints.deps import Ready, registration, staff_rate_limit
 from registration.service import invitations as cases
 from shared.auth import StaffMember, require_district_access, staff_member
 from shared.events import ReceivedEvent
-from shared.events.common import AccessibilityNeed, Channel, Gender, Language
+from shared.events.common import (
+    AccessibilityNeed,
+    Channel,
+    EmailAddress,
+    Gender,
+    Language,
+    Line,
+)
 from shared.events.lottery import InvitationsDrawn
 from shared.http import Problem
 from shared.messaging.inbox import Handler
@@ -53,12 +60,12 @@ class AnswerForm(BaseModel):
     accepts: bool = Field(description="True: I would like to take part; false: I decline.")
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
     gender: Gender | None = None
-    municipality: str | None = Field(default=None, min_length=1, max_length=200)
-    email: EmailStr | None = None
-    phone: str | None = Field(default=None, max_length=50)
+    municipality: Line | None = Field(default=None, min_length=1, max_length=200)
+    email: EmailAddress | None = None
+    phone: Line | None = Field(default=None, max_length=50)
     language: Language = Language.DE
     accessibility_needs: tuple[AccessibilityNeed, ...] = ()
-    quota_answers: dict[str, Annotated[str, Field(max_length=200)]] = Field(
+    quota_answers: dict[Line, Annotated[Line, Field(max_length=200)]] = Field(
         default_factory=dict, max_length=10, description="Further quota attributes, if asked."
     )
 
