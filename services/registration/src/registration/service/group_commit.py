@@ -10,9 +10,11 @@ transactions run at once, so a quiet intake still writes each application at onc
 transaction of its own.
 
 Each application keeps its own answer: a refusal refuses only that application (the
-intake refuses before it writes anything). If a batch's transaction fails, every
+intake refuses before it writes anything). If a batch's statements fail, every
 application in it is tried again in a transaction of its own, so one application's
-error cannot fail the others.
+error cannot fail the others; if the connection fails, the batch may have committed,
+so each request fails as it would have alone (a retrying client then learns whether its
+application is there).
 """
 
 from __future__ import annotations
@@ -84,8 +86,12 @@ class GroupCommit:
         try:
             outcomes = await self._transaction(batch)
         except Exception as exc:
-            if len(batch) == 1:
-                _settle(batch[0].answer, exc)
+            if len(batch) == 1 or _outcome_unknown(exc):
+                # With the connection lost, the batch may have committed: writing its
+                # applications again would refuse them as already there. Each request
+                # fails as it would alone; a client that retries learns the outcome.
+                for waiting in batch:
+                    _settle(waiting.answer, exc)
                 return
             log.warning("intake_batch_failed", applications=len(batch), error=type(exc).__name__)
             for waiting in batch:
@@ -103,6 +109,15 @@ class GroupCommit:
                 links=self._links,
                 now=self._clock(),
             )
+
+
+def _outcome_unknown(exc: Exception) -> bool:
+    """Whether the transaction may have committed although it raised: the connection
+    failed, so COMMIT's answer may be what was lost. Any other database error rolled
+    the transaction back."""
+    return isinstance(
+        exc, (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError)
+    )
 
 
 def _settle(answer: asyncio.Future[Application], outcome: Application | BaseException) -> None:
