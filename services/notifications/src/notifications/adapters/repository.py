@@ -25,16 +25,7 @@ async def add_recipient(
     person: Applicant,
     withdrawal_url: str | None = None,
 ) -> None:
-    await conn.execute(
-        Q.add_recipient,
-        recipient_ref,
-        district_id,
-        person.given_name,
-        person.family_name,
-        person.email,
-        person.language.value,
-        withdrawal_url,
-    )
+    await add_recipients(conn, [(recipient_ref, district_id, person, withdrawal_url)])
 
 
 async def add_recipients(

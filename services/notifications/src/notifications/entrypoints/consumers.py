@@ -5,7 +5,8 @@ background loops)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import asyncpg
 import structlog
@@ -221,12 +222,17 @@ def make_batch_handlers(renderer: Renderer) -> dict[str, BatchHandler]:
     this order has the effect of the arrival order. Reminders are only scheduled by
     events that end a run, so cancelling them for a run's withdrawals at once is safe."""
 
-    def caused(events: Sequence[ReceivedEvent], template: str, ref: str) -> list[CausedMessage]:
+    def caused(
+        events: Sequence[ReceivedEvent],
+        template: str,
+        ref: str,
+        values: Callable[[Any], dict[str, Any]] = lambda _: {},
+    ) -> list[CausedMessage]:
         return [
             CausedMessage(
                 e.envelope.event_id,
                 e.envelope.district_id,
-                MessageRequest(template, getattr(e.payload, ref)),
+                MessageRequest(template, getattr(e.payload, ref), values(e.payload)),
             )
             for e in events
         ]
@@ -244,20 +250,13 @@ def make_batch_handlers(renderer: Renderer) -> dict[str, BatchHandler]:
             ],
         )
         await release_deferred(conn, [p.application_id for _, p in received], renderer=renderer)
-        requests = [
-            CausedMessage(
-                e.envelope.event_id,
-                e.envelope.district_id,
-                MessageRequest(
-                    "confirmation_request",
-                    p.application_id,
-                    {"confirmation_url": p.confirmation_url},
-                ),
-            )
-            for e, p in received
-            if p.confirmation_url
-        ]
-        await store_caused_messages(conn, requests, renderer=renderer)
+        messages = caused(
+            [e for e, p in received if p.confirmation_url],
+            "confirmation_request",
+            "application_id",
+            lambda p: {"confirmation_url": p.confirmation_url},
+        )
+        await store_caused_messages(conn, messages, renderer=renderer)
 
     async def on_applications_confirmed(
         conn: asyncpg.Connection, events: Sequence[ReceivedEvent]

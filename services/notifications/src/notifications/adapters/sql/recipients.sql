@@ -1,12 +1,6 @@
--- name: add_recipient
-INSERT INTO recipients (recipient_ref, district_id, given_name, family_name, email, language,
-                        withdrawal_url)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (recipient_ref) DO NOTHING;
-
 -- name: add_recipients
--- Many at once (arrays of equal length, in the order of add_recipient's parameters);
--- the first row of a repeated recipient counts, as when added one by one.
+-- Arrays of equal length, one element per recipient; the first row of a repeated
+-- recipient counts, and one already there is kept.
 INSERT INTO recipients (recipient_ref, district_id, given_name, family_name, email, language,
                         withdrawal_url)
 SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
